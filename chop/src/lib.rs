@@ -1,0 +1,41 @@
+//! # chop — the seal for China's super-app platform APIs
+//!
+//! chop signs, verifies, encrypts and decrypts the traffic of **WeChat Pay API
+//! v3**, **WeChat Mini Program server API security** and the **Alipay open
+//! platform**, byte-exact with the platforms' documents, and tells you *why* a
+//! signature fails.
+//!
+//! This crate is sans-I/O: it has no HTTP client, no server and no async
+//! runtime. It takes bytes and `http` types and returns bytes and values, so it
+//! fits any stack. Every intermediate (sign string, header, AAD) is a value you
+//! can print exactly.
+//!
+//! ```
+//! use chop::clock::{FixedClock, FixedNonce};
+//! use chop::key::RsaPrivateKey;
+//! use chop::wechatpay::RequestSigner;
+//!
+//! // The test key and values of WeChat Pay's "GET with an empty body" guide.
+//! # let pem = std::fs::read("../vectors/keys/seed002/apiclient_test_key.pem").unwrap();
+//! let key = RsaPrivateKey::load(&pem, None)?;
+//! let signer = RequestSigner::merchant("1900009191", "1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C", key)
+//!     .with_clock(FixedClock(1554208460))
+//!     .with_nonces(FixedNonce::new("593BEC0C930BF1AFEB40B4A08C8FB242"));
+//! let signed = signer.sign("GET", "/v3/certificates", b"")?;
+//! assert_eq!(signed.sign_string.len(), 66);
+//! assert!(signed.authorization.to_string().starts_with("WECHATPAY2-SHA256-RSA2048 mchid=\"1900009191\""));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Modules:
+//! - [`key`]: private keys, public keys, certificates, PKCS#12; consistency checks.
+//! - [`signer`]: the private-key operation as a trait (files, HSMs, KMSs).
+//! - [`wechatpay`]: WeChat Pay v3 sign strings, signatures, Authorization headers.
+//! - [`clock`]: time and nonces as inputs; [`secret`]: zeroized, redacted secrets.
+
+pub mod clock;
+mod hex;
+pub mod key;
+pub mod secret;
+pub mod signer;
+pub mod wechatpay;

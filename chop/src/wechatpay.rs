@@ -1,0 +1,35 @@
+//! WeChat Pay API v3 (微信支付 APIv3): merchant, partner and brand APIs.
+//!
+//! Signing a request takes three steps, each a value you can print:
+//! 1. the [`SignString`] `METHOD\nURL\nTIMESTAMP\nNONCE\nBODY\n`,
+//! 2. its SHA256withRSA signature, base64,
+//! 3. the [`Authorization`] header.
+//!
+//! [`RequestSigner`] does all three, and [`RequestSigner::apply`] sets the
+//! headers on an `http::Request`.
+//!
+//! ```
+//! use chop::key::RsaPrivateKey;
+//! use chop::wechatpay::RequestSigner;
+//!
+//! # let pem = std::fs::read("../vectors/keys/seed002/apiclient_test_key.pem").unwrap();
+//! let key = RsaPrivateKey::load(&pem, None)?; // once, at start-up
+//! let signer = RequestSigner::merchant("1900009191", "1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C", key);
+//! let body = br#"{"appid":"wxd678efh567hg6787","mchid":"1900009191"}"#;
+//! let signed = signer.sign("POST", "/v3/pay/transactions/jsapi", body)?;
+//! println!("sign string: {} ({} bytes)", signed.sign_string.escaped(), signed.sign_string.len());
+//! println!("Authorization: {}", signed.authorization);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod authorization;
+mod error;
+mod media;
+mod message;
+mod sign;
+
+pub use authorization::{Authorization, AuthorizationParseError, Schema};
+pub use error::RequestError;
+pub use media::MediaUpload;
+pub use message::{request_target, SignString};
+pub use sign::{Identity, RequestSigner, SignedRequest, USER_AGENT_VALUE};
