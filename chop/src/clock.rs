@@ -96,7 +96,9 @@ impl NonceSource for FixedNonce {
 /// `N` bytes from the system CSPRNG.
 pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], RandomError> {
     let mut out = [0u8; N];
-    SystemRandom::new().fill(&mut out).map_err(|_| RandomError)?;
+    SystemRandom::new()
+        .fill(&mut out)
+        .map_err(|_| RandomError)?;
     Ok(out)
 }
 
@@ -109,7 +111,9 @@ mod tests {
         let a = RandomNonce.nonce().unwrap();
         let b = RandomNonce.nonce().unwrap();
         assert_eq!(a.len(), 32);
-        assert!(a.bytes().all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(&c)));
+        assert!(a
+            .bytes()
+            .all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(&c)));
         assert_ne!(a, b);
     }
 

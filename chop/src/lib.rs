@@ -33,9 +33,16 @@
 //! - [`wechatpay`]: WeChat Pay v3 sign strings, signatures, Authorization headers.
 //! - [`clock`]: time and nonces as inputs; [`secret`]: zeroized, redacted secrets.
 
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod clock;
 mod hex;
 pub mod key;
 pub mod secret;
 pub mod signer;
 pub mod wechatpay;
+
+/// The README's Rust examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

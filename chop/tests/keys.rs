@@ -10,7 +10,9 @@ use chop::secret::SecretString;
 use chop::signer::{SignatureScheme, Signer};
 
 fn read(rel: &str) -> Vec<u8> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../vectors/keys").join(rel);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../vectors/keys")
+        .join(rel);
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
@@ -24,18 +26,78 @@ const GENERATED_MODULUS_FILE: &str = "generated/pub-spki.pem";
 fn every_container_loads_to_the_same_key() {
     let expected = RsaPublicKey::load(&read(GENERATED_MODULUS_FILE)).unwrap();
     let cases: &[(&str, Option<&str>, Container, Encoding)] = &[
-        ("generated/key-pkcs1.pem", None, Container::Pkcs1, Encoding::Pem),
-        ("generated/key-pkcs8.pem", None, Container::Pkcs8, Encoding::Pem),
-        ("generated/key-pkcs1.der", None, Container::Pkcs1, Encoding::Der),
-        ("generated/key-pkcs8.der", None, Container::Pkcs8, Encoding::Der),
-        ("generated/key-pkcs1.b64", None, Container::Pkcs1, Encoding::Base64),
-        ("generated/key-pkcs8.b64", None, Container::Pkcs8, Encoding::Base64),
-        ("generated/key-pkcs8-bom-crlf.pem", None, Container::Pkcs8, Encoding::Pem),
-        ("generated/key-encrypted-aes.pem", Some("test-password"), Container::EncryptedPkcs8, Encoding::Pem),
-        ("generated/key-encrypted-3des.pem", Some("test-password"), Container::EncryptedPkcs8, Encoding::Pem),
-        ("generated/modern.p12", Some("1900009191"), Container::Pkcs12, Encoding::Der),
-        ("generated/legacy-rc2-3des.p12", Some("1900009191"), Container::Pkcs12, Encoding::Der),
-        ("generated/legacy-3des.p12", Some("1900009191"), Container::Pkcs12, Encoding::Der),
+        (
+            "generated/key-pkcs1.pem",
+            None,
+            Container::Pkcs1,
+            Encoding::Pem,
+        ),
+        (
+            "generated/key-pkcs8.pem",
+            None,
+            Container::Pkcs8,
+            Encoding::Pem,
+        ),
+        (
+            "generated/key-pkcs1.der",
+            None,
+            Container::Pkcs1,
+            Encoding::Der,
+        ),
+        (
+            "generated/key-pkcs8.der",
+            None,
+            Container::Pkcs8,
+            Encoding::Der,
+        ),
+        (
+            "generated/key-pkcs1.b64",
+            None,
+            Container::Pkcs1,
+            Encoding::Base64,
+        ),
+        (
+            "generated/key-pkcs8.b64",
+            None,
+            Container::Pkcs8,
+            Encoding::Base64,
+        ),
+        (
+            "generated/key-pkcs8-bom-crlf.pem",
+            None,
+            Container::Pkcs8,
+            Encoding::Pem,
+        ),
+        (
+            "generated/key-encrypted-aes.pem",
+            Some("test-password"),
+            Container::EncryptedPkcs8,
+            Encoding::Pem,
+        ),
+        (
+            "generated/key-encrypted-3des.pem",
+            Some("test-password"),
+            Container::EncryptedPkcs8,
+            Encoding::Pem,
+        ),
+        (
+            "generated/modern.p12",
+            Some("1900009191"),
+            Container::Pkcs12,
+            Encoding::Der,
+        ),
+        (
+            "generated/legacy-rc2-3des.p12",
+            Some("1900009191"),
+            Container::Pkcs12,
+            Encoding::Der,
+        ),
+        (
+            "generated/legacy-3des.p12",
+            Some("1900009191"),
+            Container::Pkcs12,
+            Encoding::Der,
+        ),
     ];
     let mut signatures = Vec::new();
     for (file, password, container, encoding) in cases {
@@ -47,16 +109,26 @@ fn every_container_loads_to_the_same_key() {
         assert_eq!(key.format().encoding, *encoding, "{file}");
         signatures.push(key.sign(SignatureScheme::RsaPkcs1Sha256, b"same").unwrap());
     }
-    assert!(signatures.windows(2).all(|w| w[0] == w[1]), "PKCS#1 v1.5 signatures are deterministic");
+    assert!(
+        signatures.windows(2).all(|w| w[0] == w[1]),
+        "PKCS#1 v1.5 signatures are deterministic"
+    );
 }
 
 #[test]
 fn pkcs12_brings_its_certificate() {
-    for file in ["generated/modern.p12", "generated/legacy-rc2-3des.p12", "generated/legacy-3des.p12"] {
+    for file in [
+        "generated/modern.p12",
+        "generated/legacy-rc2-3des.p12",
+        "generated/legacy-3des.p12",
+    ] {
         let (key, certs) =
             RsaPrivateKey::load_with_certificates(&read(file), Some(&pw("1900009191"))).unwrap();
         assert_eq!(certs.len(), 1, "{file}");
-        assert_eq!(certs[0].serial_hex(), "408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB");
+        assert_eq!(
+            certs[0].serial_hex(),
+            "408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB"
+        );
         assert!(key_matches_certificate(&key, &certs[0]));
     }
 }
@@ -64,7 +136,11 @@ fn pkcs12_brings_its_certificate() {
 #[test]
 fn public_key_forms_load_alike() {
     let a = RsaPublicKey::load(&read("generated/pub-spki.pem")).unwrap();
-    for file in ["generated/pub-pkcs1.pem", "generated/pub-spki.der", "generated/pub-spki.b64"] {
+    for file in [
+        "generated/pub-pkcs1.pem",
+        "generated/pub-spki.der",
+        "generated/pub-spki.b64",
+    ] {
         assert_eq!(RsaPublicKey::load(&read(file)).unwrap(), a, "{file}");
     }
     assert_eq!(a.bits(), 2048);
@@ -76,7 +152,10 @@ fn certificate_fields() {
     let cert = Certificate::load(&read("generated/cert.pem")).unwrap();
     let der = Certificate::load(&read("generated/cert.der")).unwrap();
     assert_eq!(cert.der(), der.der());
-    assert_eq!(cert.serial_hex(), "408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB");
+    assert_eq!(
+        cert.serial_hex(),
+        "408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB"
+    );
     assert_eq!(
         cert.subject(),
         "CN=chop test-only certificate,OU=1900009191,O=chop test merchant,C=CN"
@@ -86,7 +165,10 @@ fn certificate_fields() {
     let v = cert.validity();
     assert!(v.not_after - v.not_before > 36_000 * 86_400);
     let signpad = Certificate::load(&read("generated/cert-serial-signpad.pem")).unwrap();
-    assert_eq!(signpad.serial_hex(), "8A3C5E7F9B1D2F4A6C8E0A1B3C5D7E9F00112233");
+    assert_eq!(
+        signpad.serial_hex(),
+        "8A3C5E7F9B1D2F4A6C8E0A1B3C5D7E9F00112233"
+    );
     assert_eq!(signpad.serial_bytes()[0], 0x8A);
 }
 
@@ -124,25 +206,42 @@ fn load_err(file: &str, password: Option<&str>) -> KeyError {
 #[test]
 fn bad_inputs_give_distinct_typed_errors() {
     let cases: Vec<(&str, KeyError)> = vec![
-        ("wrong password p12", load_err("generated/modern.p12", Some("wrong"))),
-        ("wrong password legacy p12", load_err("generated/legacy-rc2-3des.p12", Some("wrong"))),
+        (
+            "wrong password p12",
+            load_err("generated/modern.p12", Some("wrong")),
+        ),
+        (
+            "wrong password legacy p12",
+            load_err("generated/legacy-rc2-3des.p12", Some("wrong")),
+        ),
         ("no password p12", load_err("generated/modern.p12", None)),
-        ("wrong password pkcs8", load_err("generated/key-encrypted-aes.pem", Some("wrong"))),
-        ("no password pkcs8", load_err("generated/key-encrypted-aes.pem", None)),
+        (
+            "wrong password pkcs8",
+            load_err("generated/key-encrypted-aes.pem", Some("wrong")),
+        ),
+        (
+            "no password pkcs8",
+            load_err("generated/key-encrypted-aes.pem", None),
+        ),
         ("truncated", load_err("generated/key-truncated.pem", None)),
         ("ec", load_err("generated/ec-key-pkcs8.pem", None)),
         ("ec sec1", load_err("generated/ec-key-sec1.pem", None)),
         ("empty", load_err("generated/empty.pem", None)),
         ("random", load_err("generated/random.bin", None)),
         ("certificate", load_err("generated/cert.pem", None)),
-        ("seed004", load_err("seed004/apiclient_test_key_corrupted.pem", None)),
+        (
+            "seed004",
+            load_err("seed004/apiclient_test_key_corrupted.pem", None),
+        ),
     ];
     for (name, err) in &cases {
         let ok = match *name {
             "wrong password p12" | "wrong password legacy p12" | "wrong password pkcs8" => {
                 matches!(err, KeyError::WrongPassword { .. })
             }
-            "no password p12" | "no password pkcs8" => matches!(err, KeyError::PasswordRequired { .. }),
+            "no password p12" | "no password pkcs8" => {
+                matches!(err, KeyError::PasswordRequired { .. })
+            }
             "truncated" => matches!(err, KeyError::MalformedPem { .. }),
             "ec" | "ec sec1" => matches!(err, KeyError::NotRsa { .. }),
             "empty" => matches!(err, KeyError::Empty { .. }),
@@ -153,7 +252,10 @@ fn bad_inputs_give_distinct_typed_errors() {
         };
         assert!(ok, "{name}: {err:?}");
         let msg = err.to_string();
-        assert!(!msg.contains("MII") && !msg.contains("1900009191\""), "{name} leaks: {msg}");
+        assert!(
+            !msg.contains("MII") && !msg.contains("1900009191\""),
+            "{name} leaks: {msg}"
+        );
     }
     // The p12 messages say what the password is.
     assert!(cases[0].1.to_string().contains("merchant id"));
@@ -163,15 +265,34 @@ fn bad_inputs_give_distinct_typed_errors() {
 #[test]
 fn inspect_reports_what_files_hold() {
     let r = inspect(&read("generated/cert.pem"), None).unwrap();
-    assert!(matches!(&r.items[0], Item::Certificate(c) if c.serial_hex() == "408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB"));
+    assert!(
+        matches!(&r.items[0], Item::Certificate(c) if c.serial_hex() == "408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB")
+    );
     let r = inspect(&read("generated/modern.p12"), Some(&pw("1900009191"))).unwrap();
-    let Item::Pkcs12 { key: Some(key), certificates } = &r.items[0] else { panic!("{r:?}") };
+    let Item::Pkcs12 {
+        key: Some(key),
+        certificates,
+    } = &r.items[0]
+    else {
+        panic!("{r:?}")
+    };
     assert_eq!(certificates.len(), 1);
     assert!(matches!(key.as_ref(), Item::PrivateKey { findings, .. } if findings.is_empty()));
     let r = inspect(&read("generated/pub-pkcs1.pem"), None).unwrap();
-    assert!(matches!(&r.items[0], Item::PublicKey { container: "PKCS#1", .. }));
+    assert!(matches!(
+        &r.items[0],
+        Item::PublicKey {
+            container: "PKCS#1",
+            ..
+        }
+    ));
     let r = inspect(&read("seed004/apiclient_test_key_corrupted.pem"), None).unwrap();
-    let Item::PrivateKey { findings, public, .. } = &r.items[0] else { panic!() };
+    let Item::PrivateKey {
+        findings, public, ..
+    } = &r.items[0]
+    else {
+        panic!()
+    };
     assert_eq!(public.bits(), 2048);
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0].code, "KEY_INCONSISTENT");

@@ -45,7 +45,10 @@ fn every_vector_folder_is_run() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     let run: BTreeSet<String> = CASES.iter().map(|s| s.to_string()).collect();
-    assert_eq!(on_disk, run, "a vector folder exists that no test runs (or the reverse)");
+    assert_eq!(
+        on_disk, run,
+        "a vector folder exists that no test runs (or the reverse)"
+    );
 }
 
 fn load_key(rel: &str) -> RsaPrivateKey {
@@ -69,7 +72,11 @@ fn seed002_get_certificates_from_path_and_full_url() {
     let authorization = text(&format!("wechatpay/{case}/authorization.txt"));
     for url in ctx["urls"].as_array().unwrap() {
         let signed = signer.sign("GET", url.as_str().unwrap(), b"").unwrap();
-        assert_eq!(signed.sign_string.as_bytes(), &message[..], "sign string from {url}");
+        assert_eq!(
+            signed.sign_string.as_bytes(),
+            &message[..],
+            "sign string from {url}"
+        );
         assert_eq!(signed.sign_string.len(), 66);
         assert_eq!(signed.signature, signature, "signature from {url}");
         assert_eq!(signed.authorization_header(), authorization);
@@ -80,9 +87,13 @@ fn seed002_get_certificates_from_path_and_full_url() {
 fn seed002_applied_to_http_request() {
     let ctx = context("seed002_get_certificates");
     let key = load_key(ctx["private_key_file"].as_str().unwrap());
-    let signer = RequestSigner::merchant("1900009191", "1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C", key)
-        .with_clock(FixedClock(1554208460))
-        .with_nonces(FixedNonce::new("593BEC0C930BF1AFEB40B4A08C8FB242"));
+    let signer = RequestSigner::merchant(
+        "1900009191",
+        "1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C",
+        key,
+    )
+    .with_clock(FixedClock(1554208460))
+    .with_nonces(FixedNonce::new("593BEC0C930BF1AFEB40B4A08C8FB242"));
     let mut req = http::Request::get("https://api.mch.weixin.qq.com/v3/certificates")
         .body(Vec::<u8>::new())
         .unwrap();
@@ -95,7 +106,10 @@ fn seed002_applied_to_http_request() {
     assert_eq!(h["accept"], "application/json");
     assert_eq!(h["wechatpay-serial"], "PUB_KEY_ID_0112");
     assert!(h["user-agent"].to_str().unwrap().starts_with("chop/"));
-    assert!(h.get("content-type").is_none(), "GET with no body gets no Content-Type");
+    assert!(
+        h.get("content-type").is_none(),
+        "GET with no body gets no Content-Type"
+    );
 }
 
 #[test]
@@ -115,19 +129,34 @@ fn seed004_brand_sign_string_and_header_type() {
         assert_eq!(s.as_bytes(), &message[..]);
     }
     // The header type and field names are the brand ones; use a good key to check the shape.
-    let signer = RequestSigner::brand("100XX", "3493DE0D9BB4EB98A8C65EAA7E8EE887EC24B71A", load_key("keys/generated/key-pkcs8.pem"));
+    let signer = RequestSigner::brand(
+        "100XX",
+        "3493DE0D9BB4EB98A8C65EAA7E8EE887EC24B71A",
+        load_key("keys/generated/key-pkcs8.pem"),
+    );
     let signed = signer
-        .sign_at("GET", ctx["urls"][0].as_str().unwrap(), b"", 1554208460, "593BEC0C930BF1AFEB40B4A08C8FB242")
+        .sign_at(
+            "GET",
+            ctx["urls"][0].as_str().unwrap(),
+            b"",
+            1554208460,
+            "593BEC0C930BF1AFEB40B4A08C8FB242",
+        )
         .unwrap();
     assert_eq!(signed.authorization.schema, Schema::Brand);
     let prefix = text(&format!("wechatpay/{case}/authorization_prefix.txt"));
-    assert!(signed.authorization_header().starts_with(&prefix), "{}", signed.authorization_header());
+    assert!(
+        signed.authorization_header().starts_with(&prefix),
+        "{}",
+        signed.authorization_header()
+    );
 }
 
 #[test]
 fn seed004_key_is_refused_naming_d_and_qinv() {
     let ctx = context("seed004_brand_path_param");
-    let err = RsaPrivateKey::load(&read(ctx["private_key_file"].as_str().unwrap()), None).unwrap_err();
+    let err =
+        RsaPrivateKey::load(&read(ctx["private_key_file"].as_str().unwrap()), None).unwrap_err();
     let KeyError::Inconsistent(detail) = &err else {
         panic!("expected Inconsistent, got {err:?}");
     };
@@ -137,16 +166,27 @@ fn seed004_key_is_refused_naming_d_and_qinv() {
     assert!(msg.contains("n, p, q, e, dP, dQ are consistent"), "{msg}");
     assert!(msg.contains("damaged when copied"), "{msg}");
     // The documented signature does not verify with the key's own public half.
-    let inspection = chop::key::inspect(&read(ctx["private_key_file"].as_str().unwrap()), None).unwrap();
-    let chop::key::Item::PrivateKey { public, .. } = &inspection.items[0] else { panic!() };
-    let documented = STANDARD.decode(text("wechatpay/seed004_brand_path_param/signature.b64")).unwrap();
+    let inspection =
+        chop::key::inspect(&read(ctx["private_key_file"].as_str().unwrap()), None).unwrap();
+    let chop::key::Item::PrivateKey { public, .. } = &inspection.items[0] else {
+        panic!()
+    };
+    let documented = STANDARD
+        .decode(text("wechatpay/seed004_brand_path_param/signature.b64"))
+        .unwrap();
     let message = read("wechatpay/seed004_brand_path_param/message.txt");
-    assert!(public.verify(SignatureScheme::RsaPkcs1Sha256, &message, &documented).is_err());
+    assert!(public
+        .verify(SignatureScheme::RsaPkcs1Sha256, &message, &documented)
+        .is_err());
 }
 
 #[test]
 fn upstream_signing_vectors_reproduce() {
-    for case in ["go_signer_source", "java_rsa_verifier_message", "skit_rsa4096_sign"] {
+    for case in [
+        "go_signer_source",
+        "java_rsa_verifier_message",
+        "skit_rsa4096_sign",
+    ] {
         let ctx = context(case);
         let message = read(&format!("wechatpay/{case}/message.txt"));
         let expected = text(&format!("wechatpay/{case}/signature.b64"));
@@ -158,7 +198,9 @@ fn upstream_signing_vectors_reproduce() {
             assert_eq!(STANDARD.encode(&sig), expected, "{case} with {file}");
             let cert = Certificate::load(&read(ctx["certificate_file"].as_str().unwrap())).unwrap();
             let public = cert.rsa_public_key().unwrap();
-            public.verify(SignatureScheme::RsaPkcs1Sha256, &message, &sig).unwrap();
+            public
+                .verify(SignatureScheme::RsaPkcs1Sha256, &message, &sig)
+                .unwrap();
             if let Some(serial) = ctx["cert_serial"].as_str() {
                 assert_eq!(cert.serial_hex(), serial.to_ascii_uppercase(), "{case}");
             }
@@ -169,43 +211,71 @@ fn upstream_signing_vectors_reproduce() {
 #[test]
 fn go_vector_negative_cases() {
     let message = read("wechatpay/go_signer_source/message.txt");
-    let sig = STANDARD.decode(text("wechatpay/go_signer_source/signature.b64")).unwrap();
+    let sig = STANDARD
+        .decode(text("wechatpay/go_signer_source/signature.b64"))
+        .unwrap();
     let cert = Certificate::load(&read("keys/upstream/go_test_cert_F5765756002FDD77.pem")).unwrap();
     let key = cert.rsa_public_key().unwrap();
-    assert!(key.verify(SignatureScheme::RsaPkcs1Sha256, &message, &sig).is_ok());
-    assert!(key.verify(SignatureScheme::RsaPkcs1Sha256, b"wrong source", &sig).is_err());
-    assert!(key.verify(SignatureScheme::RsaPkcs1Sha256, b"", &sig).is_err());
-    assert!(key.verify(SignatureScheme::RsaPkcs1Sha256, &message, b"").is_err());
+    assert!(key
+        .verify(SignatureScheme::RsaPkcs1Sha256, &message, &sig)
+        .is_ok());
+    assert!(key
+        .verify(SignatureScheme::RsaPkcs1Sha256, b"wrong source", &sig)
+        .is_err());
+    assert!(key
+        .verify(SignatureScheme::RsaPkcs1Sha256, b"", &sig)
+        .is_err());
+    assert!(key
+        .verify(SignatureScheme::RsaPkcs1Sha256, &message, b"")
+        .is_err());
     // A short serial stays short: no padding to 40 characters.
-    let other = Certificate::load(&read("keys/upstream/go_test_cert_D7CE59D1F522D701.pem")).unwrap();
+    let other =
+        Certificate::load(&read("keys/upstream/go_test_cert_D7CE59D1F522D701.pem")).unwrap();
     assert_eq!(other.serial_hex(), "D7CE59D1F522D701");
     // A key of another merchant does not verify it.
-    let wrong = RsaPublicKey::load(&read("keys/upstream/java_core_wechat_pay_public_key.pem")).unwrap();
-    assert!(wrong.verify(SignatureScheme::RsaPkcs1Sha256, &message, &sig).is_err());
+    let wrong =
+        RsaPublicKey::load(&read("keys/upstream/java_core_wechat_pay_public_key.pem")).unwrap();
+    assert!(wrong
+        .verify(SignatureScheme::RsaPkcs1Sha256, &message, &sig)
+        .is_err());
 }
 
 #[test]
 fn java_signature_fails_against_wechat_pay_public_key() {
     let message = read("wechatpay/java_rsa_verifier_message/message.txt");
-    let sig = STANDARD.decode(text("wechatpay/java_rsa_verifier_message/signature.b64")).unwrap();
-    let wrong = RsaPublicKey::load(&read("keys/upstream/java_core_wechat_pay_public_key.pem")).unwrap();
-    assert!(wrong.verify(SignatureScheme::RsaPkcs1Sha256, &message, &sig).is_err());
+    let sig = STANDARD
+        .decode(text("wechatpay/java_rsa_verifier_message/signature.b64"))
+        .unwrap();
+    let wrong =
+        RsaPublicKey::load(&read("keys/upstream/java_core_wechat_pay_public_key.pem")).unwrap();
+    assert!(wrong
+        .verify(SignatureScheme::RsaPkcs1Sha256, &message, &sig)
+        .is_err());
 }
 
 #[test]
 fn skit_rsa4096_verify_with_every_public_key_form() {
     let ctx = context("skit_rsa4096_verify");
     let message = read("wechatpay/skit_rsa4096_verify/message.txt");
-    let sig = STANDARD.decode(text("wechatpay/skit_rsa4096_verify/signature.b64")).unwrap();
+    let sig = STANDARD
+        .decode(text("wechatpay/skit_rsa4096_verify/signature.b64"))
+        .unwrap();
     for file in ctx["public_key_files"].as_array().unwrap() {
         let bytes = read(file.as_str().unwrap());
         let key = match RsaPublicKey::load(&bytes) {
             Ok(k) => k,
-            Err(_) => Certificate::load(&bytes).unwrap().rsa_public_key().unwrap().clone(),
+            Err(_) => Certificate::load(&bytes)
+                .unwrap()
+                .rsa_public_key()
+                .unwrap()
+                .clone(),
         };
         assert_eq!(key.bits(), 4096);
-        key.verify(SignatureScheme::RsaPkcs1Sha256, &message, &sig).unwrap();
-        assert!(key.verify(SignatureScheme::RsaPkcs1Sha256, &message, b"FAKE SIGN").is_err());
+        key.verify(SignatureScheme::RsaPkcs1Sha256, &message, &sig)
+            .unwrap();
+        assert!(key
+            .verify(SignatureScheme::RsaPkcs1Sha256, &message, b"FAKE SIGN")
+            .is_err());
     }
 }
 
@@ -214,7 +284,11 @@ fn java_credential_request_from_full_url_with_query() {
     let case = "java_credential_get";
     let ctx = context(case);
     let key = load_key(ctx["private_key_file"].as_str().unwrap());
-    let signer = RequestSigner::merchant(ctx["mchid"].as_str().unwrap(), ctx["serial_no"].as_str().unwrap(), key);
+    let signer = RequestSigner::merchant(
+        ctx["mchid"].as_str().unwrap(),
+        ctx["serial_no"].as_str().unwrap(),
+        key,
+    );
     let signed = signer
         .sign_at(
             "GET",
@@ -224,6 +298,12 @@ fn java_credential_request_from_full_url_with_query() {
             ctx["nonce"].as_str().unwrap(),
         )
         .unwrap();
-    assert_eq!(signed.sign_string.as_bytes(), &read(&format!("wechatpay/{case}/message.txt"))[..]);
-    assert_eq!(signed.signature, text(&format!("wechatpay/{case}/signature.b64")));
+    assert_eq!(
+        signed.sign_string.as_bytes(),
+        &read(&format!("wechatpay/{case}/message.txt"))[..]
+    );
+    assert_eq!(
+        signed.signature,
+        text(&format!("wechatpay/{case}/signature.b64"))
+    );
 }

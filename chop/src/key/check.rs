@@ -164,7 +164,10 @@ mod tests {
     #[test]
     fn join_reads_naturally() {
         assert_eq!(Component::join(&[Component::D]), "d");
-        assert_eq!(Component::join(&[Component::D, Component::QInv]), "d and qInv");
+        assert_eq!(
+            Component::join(&[Component::D, Component::QInv]),
+            "d and qInv"
+        );
         assert_eq!(
             Component::join(&[Component::N, Component::D, Component::QInv]),
             "n, d and qInv"

@@ -126,12 +126,11 @@ pub fn inspect(input: &[u8], password: Option<&SecretString>) -> Result<Inspecti
 }
 
 fn private_item(parsed: ParsedPrivate) -> Result<Item, KeyError> {
-    let key = pkcs1::RsaPrivateKeyRef::from_der(&parsed.pkcs1).map_err(|e| {
-        KeyError::Unrecognized {
+    let key =
+        pkcs1::RsaPrivateKeyRef::from_der(&parsed.pkcs1).map_err(|e| KeyError::Unrecognized {
             what: "private key",
             detail: e.to_string(),
-        }
-    })?;
+        })?;
     let public_der = key
         .public_key()
         .to_der()

@@ -29,7 +29,10 @@ impl Pkcs12Contents {
 impl fmt::Debug for Pkcs12Contents {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pkcs12Contents")
-            .field("private_key", &self.key_pkcs8.as_ref().map(|_| "[redacted]"))
+            .field(
+                "private_key",
+                &self.key_pkcs8.as_ref().map(|_| "[redacted]"),
+            )
             .field("certificates", &self.certificates)
             .finish()
     }
@@ -38,13 +41,16 @@ impl fmt::Debug for Pkcs12Contents {
 const HINT: &str = ": for WeChat Pay's apiclient_cert.p12 the password is the merchant id (mchid)";
 
 /// Opens a PKCS#12 file with `password`.
-pub(crate) fn open(der: &[u8], password: Option<&SecretString>) -> Result<Pkcs12Contents, KeyError> {
+pub(crate) fn open(
+    der: &[u8],
+    password: Option<&SecretString>,
+) -> Result<Pkcs12Contents, KeyError> {
     let password = password.ok_or(KeyError::PasswordRequired {
         container: "PKCS#12 file",
         hint: HINT,
     })?;
-    let archive = p12_keystore::Pkcs12Archive::from_pkcs12(der, password.expose())
-        .map_err(map_error)?;
+    let archive =
+        p12_keystore::Pkcs12Archive::from_pkcs12(der, password.expose()).map_err(map_error)?;
     let mut certificates = Vec::new();
     // Put the certificate that belongs to the key first.
     let key_id = archive

@@ -232,10 +232,11 @@ pub(crate) fn parse_block(
 
 fn from_pkcs1(pkcs1: Zeroizing<Vec<u8>>, format: KeyFormat) -> Result<ParsedPrivate, KeyError> {
     let wrong = {
-        let key = pkcs1::RsaPrivateKeyRef::from_der(&pkcs1).map_err(|e| KeyError::Unrecognized {
-            what: "private key",
-            detail: format!("the RSA key structure does not parse ({e}); the key is damaged"),
-        })?;
+        let key =
+            pkcs1::RsaPrivateKeyRef::from_der(&pkcs1).map_err(|e| KeyError::Unrecognized {
+                what: "private key",
+                detail: format!("the RSA key structure does not parse ({e}); the key is damaged"),
+            })?;
         if key.other_prime_infos.is_some() {
             return Err(KeyError::Rejected {
                 reason: "multi-prime RSA keys are not supported".into(),
@@ -272,12 +273,11 @@ fn decrypt_pkcs8(
     password: Option<&SecretString>,
 ) -> Result<Zeroizing<Vec<u8>>, KeyError> {
     const CONTAINER: &str = "encrypted PKCS#8 key";
-    let info = pkcs8::EncryptedPrivateKeyInfoRef::from_der(der).map_err(|e| {
-        KeyError::Unrecognized {
+    let info =
+        pkcs8::EncryptedPrivateKeyInfoRef::from_der(der).map_err(|e| KeyError::Unrecognized {
             what: "private key",
             detail: format!("encrypted PKCS#8 DER does not parse ({e})"),
-        }
-    })?;
+        })?;
     let password = password.ok_or(KeyError::PasswordRequired {
         container: CONTAINER,
         hint: ": pass it with --key-password (CLI) or as the password argument",

@@ -90,10 +90,13 @@ impl RsaPublicKey {
                 found: kind::describe_algorithm(oid, curve),
             });
         }
-        let bits = spki.subject_public_key.as_bytes().ok_or_else(|| KeyError::Unrecognized {
-            what: "public key",
-            detail: "the SPKI bit string has unused bits".into(),
-        })?;
+        let bits = spki
+            .subject_public_key
+            .as_bytes()
+            .ok_or_else(|| KeyError::Unrecognized {
+                what: "public key",
+                detail: "the SPKI bit string has unused bits".into(),
+            })?;
         Self::from_pkcs1_der(bits)
     }
 
@@ -102,7 +105,8 @@ impl RsaPublicKey {
     /// # Errors
     /// [`KeyError`] for bad DER or an unusable size.
     pub fn from_pkcs1_der(der: &[u8]) -> Result<Self, KeyError> {
-        let key = pkcs1::RsaPublicKeyRef::from_der(der).map_err(|e| bad_der("PKCS#1 public key", e))?;
+        let key =
+            pkcs1::RsaPublicKeyRef::from_der(der).map_err(|e| bad_der("PKCS#1 public key", e))?;
         let modulus = key.modulus.as_bytes().to_vec();
         let exponent = key.public_exponent.as_bytes().to_vec();
         let bits = bit_len(&modulus);
@@ -225,7 +229,9 @@ pub(crate) fn describe_blocks(blocks: &[source::Block]) -> String {
             Some(l) => format!("a PEM `{l}` block"),
             None => match kind::classify_der(&b.der) {
                 Some(k) => k.describe().to_string(),
-                None if b.encoding == Encoding::Der => "DER that is not a key or certificate".into(),
+                None if b.encoding == Encoding::Der => {
+                    "DER that is not a key or certificate".into()
+                }
                 None => "base64 of DER that is not a key or certificate".into(),
             },
         })

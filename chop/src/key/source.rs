@@ -94,8 +94,9 @@ pub(crate) fn decode(input: &[u8], what: &'static str) -> Result<Vec<Block>, Key
     if der.first() != Some(&0x30) {
         return Err(KeyError::Unrecognized {
             what,
-            detail: "base64 text whose content is not DER (a key or certificate starts with byte 0x30)"
-                .into(),
+            detail:
+                "base64 text whose content is not DER (a key or certificate starts with byte 0x30)"
+                    .into(),
         });
     }
     Ok(vec![Block {
@@ -114,7 +115,9 @@ fn decode_pem(input: &[u8]) -> Result<Vec<Block>, KeyError> {
             label: "unknown".into(),
             reason: "the BEGIN line is not closed with -----".into(),
         })?;
-        let label = String::from_utf8_lossy(&after[..label_end]).trim().to_string();
+        let label = String::from_utf8_lossy(&after[..label_end])
+            .trim()
+            .to_string();
         let body_and_rest = &after[label_end + 5..];
         let end_marker = format!("-----END {label}-----");
         let body_end = find(body_and_rest, end_marker.as_bytes()).ok_or_else(|| {
@@ -148,12 +151,14 @@ fn decode_pem(input: &[u8]) -> Result<Vec<Block>, KeyError> {
                 reason: "the block between BEGIN and END is empty".into(),
             });
         }
-        let der = LENIENT.decode(&b64[..]).map_err(|e| KeyError::MalformedPem {
-            label: label.clone(),
-            reason: format!(
+        let der = LENIENT
+            .decode(&b64[..])
+            .map_err(|e| KeyError::MalformedPem {
+                label: label.clone(),
+                reason: format!(
                 "its base64 does not decode ({e}): a character was changed or lost when copying"
             ),
-        })?;
+            })?;
         blocks.push(Block {
             label: Some(label),
             der: Zeroizing::new(der),
@@ -223,7 +228,10 @@ mod tests {
             decode(b"-----BEGIN X-----\nMA*MC\n-----END X-----", "x"),
             Err(KeyError::MalformedPem { .. })
         ));
-        assert!(matches!(decode(b"MAMCA", "x"), Err(KeyError::BadBase64 { .. })));
+        assert!(matches!(
+            decode(b"MAMCA", "x"),
+            Err(KeyError::BadBase64 { .. })
+        ));
         assert!(matches!(
             decode(&[0x9f, 0x01, 0xff, 0x00], "x"),
             Err(KeyError::Unrecognized { .. })

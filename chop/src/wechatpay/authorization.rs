@@ -116,7 +116,13 @@ impl Authorization {
         let schema = Schema::from_word(word)
             .ok_or_else(|| AuthorizationParseError::Schema(word.to_string()))?;
         let mut fields: [Option<String>; 5] = Default::default();
-        let names = [schema.id_field(), "nonce_str", "timestamp", "serial_no", "signature"];
+        let names = [
+            schema.id_field(),
+            "nonce_str",
+            "timestamp",
+            "serial_no",
+            "signature",
+        ];
         for part in split_fields(rest) {
             let part = part.trim();
             if part.is_empty() {
@@ -137,7 +143,11 @@ impl Authorization {
                 }
             }
         }
-        let mut take = |i: usize| fields[i].take().ok_or(AuthorizationParseError::MissingField(names[i]));
+        let mut take = |i: usize| {
+            fields[i]
+                .take()
+                .ok_or(AuthorizationParseError::MissingField(names[i]))
+        };
         Ok(Self {
             schema,
             id: take(0)?,
@@ -218,13 +228,19 @@ mod tests {
             r#"WECHATPAY2-SHA256-RSA2048 mchid="1",serial_no="5",timestamp="4",nonce_str="2",signature="3""#,
         )
         .unwrap();
-        assert_eq!((a.id.as_str(), a.nonce_str.as_str(), a.signature.as_str()), ("1", "2", "3"));
+        assert_eq!(
+            (a.id.as_str(), a.nonce_str.as_str(), a.signature.as_str()),
+            ("1", "2", "3")
+        );
         assert_eq!((a.timestamp.as_str(), a.serial_no.as_str()), ("4", "5"));
     }
 
     #[test]
     fn parse_errors() {
-        assert_eq!(Authorization::parse(" "), Err(AuthorizationParseError::Missing));
+        assert_eq!(
+            Authorization::parse(" "),
+            Err(AuthorizationParseError::Missing)
+        );
         assert!(matches!(
             Authorization::parse("Bearer x"),
             Err(AuthorizationParseError::Schema(_))
@@ -251,6 +267,8 @@ mod tests {
         .unwrap();
         assert_eq!(a.schema, Schema::Brand);
         assert_eq!(a.id, "100XX");
-        assert!(a.to_string().starts_with(r#"WECHATPAY-BRAND-SHA256-RSA2048 brand_id="100XX","#));
+        assert!(a
+            .to_string()
+            .starts_with(r#"WECHATPAY-BRAND-SHA256-RSA2048 brand_id="100XX","#));
     }
 }

@@ -76,7 +76,11 @@ impl MediaUpload {
 }
 
 fn content_type_of(filename: &str) -> &'static str {
-    let ext = filename.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let ext = filename
+        .rsplit('.')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     match ext.as_str() {
         "jpg" | "jpeg" => "image/jpeg",
         "png" => "image/png",
@@ -95,7 +99,9 @@ mod tests {
     #[test]
     fn filename_is_json_escaped() {
         let m = MediaUpload::new("我的\"图\".png", b"");
-        assert!(m.meta_json().starts_with(r#"{"filename":"我的\"图\".png","sha256":"e3b0c442"#));
+        assert!(m
+            .meta_json()
+            .starts_with(r#"{"filename":"我的\"图\".png","sha256":"e3b0c442"#));
         let (_, body) = m.multipart_body(b"x", "b");
         assert!(String::from_utf8_lossy(&body).contains("Content-Type: image/png"));
     }

@@ -49,9 +49,16 @@ impl SignString {
         let target = request_target(url)?;
         super::authorization::check_field("nonce", nonce)?;
         let ts = timestamp.to_string();
-        let mut v =
-            Vec::with_capacity(method.len() + target.len() + ts.len() + nonce.len() + body.len() + 5);
-        for part in [method.as_bytes(), target.as_bytes(), ts.as_bytes(), nonce.as_bytes(), body] {
+        let mut v = Vec::with_capacity(
+            method.len() + target.len() + ts.len() + nonce.len() + body.len() + 5,
+        );
+        for part in [
+            method.as_bytes(),
+            target.as_bytes(),
+            ts.as_bytes(),
+            nonce.as_bytes(),
+            body,
+        ] {
             v.extend_from_slice(part);
             v.push(b'\n');
         }
@@ -108,7 +115,12 @@ impl fmt::Display for SignString {
 
 impl fmt::Debug for SignString {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SignString(\"{}\", {} bytes)", self.escaped(), self.0.len())
+        write!(
+            f,
+            "SignString(\"{}\", {} bytes)",
+            self.escaped(),
+            self.0.len()
+        )
     }
 }
 
@@ -170,7 +182,9 @@ pub fn request_target(url: &str) -> Result<Cow<'_, str>, RequestError> {
         reason,
     };
     let lower_prefix = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    let mut target: Cow<'_, str> = if lower_prefix.starts_with("https://") || lower_prefix.starts_with("http://") {
+    let mut target: Cow<'_, str> = if lower_prefix.starts_with("https://")
+        || lower_prefix.starts_with("http://")
+    {
         let after_scheme = &url[url.find("://").map_or(0, |i| i + 3)..];
         match after_scheme.find(['/', '?', '#']) {
             Some(i) if after_scheme.as_bytes()[i] == b'/' => Cow::Borrowed(&after_scheme[i..]),
@@ -212,8 +226,12 @@ mod tests {
 
     #[test]
     fn request_sign_string_has_five_terminated_lines() {
-        let s = SignString::request("POST", "/v3/pay/transactions/jsapi", 1, "N", b"{\"a\":1}").unwrap();
-        assert_eq!(s.as_bytes(), b"POST\n/v3/pay/transactions/jsapi\n1\nN\n{\"a\":1}\n");
+        let s = SignString::request("POST", "/v3/pay/transactions/jsapi", 1, "N", b"{\"a\":1}")
+            .unwrap();
+        assert_eq!(
+            s.as_bytes(),
+            b"POST\n/v3/pay/transactions/jsapi\n1\nN\n{\"a\":1}\n"
+        );
     }
 
     #[test]
@@ -221,7 +239,10 @@ mod tests {
         // wechatpay-axios-plugin tests/lib/formatter.test.js (see vectors/README.md).
         let s = SignString::request("A", "/2", 3, "4", b"5").unwrap();
         assert_eq!(s.as_bytes(), b"A\n/2\n3\n4\n5\n");
-        assert_eq!(SignString::response("3", "2", b"1").as_bytes(), b"3\n2\n1\n");
+        assert_eq!(
+            SignString::response("3", "2", b"1").as_bytes(),
+            b"3\n2\n1\n"
+        );
         assert_eq!(SignString::response("9", "8", b"").as_bytes(), b"9\n8\n\n");
     }
 

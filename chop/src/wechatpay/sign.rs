@@ -12,7 +12,11 @@ use crate::clock::{Clock, NonceSource, RandomNonce, SystemClock};
 use crate::signer::{SignatureScheme, Signer};
 
 /// The `User-Agent` chop sends when the request has none.
-pub const USER_AGENT_VALUE: &str = concat!("chop/", env!("CARGO_PKG_VERSION"), " (+https://crates.io/crates/chop)");
+pub const USER_AGENT_VALUE: &str = concat!(
+    "chop/",
+    env!("CARGO_PKG_VERSION"),
+    " (+https://crates.io/crates/chop)"
+);
 
 /// Who signs: a merchant or partner (`mchid`), or a brand (`brand_id`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,17 +99,41 @@ impl RequestSigner {
     ///
     /// `serial_no` is the merchant API certificate's serial (not a platform
     /// certificate's); `key` is its private key, or any [`Signer`] (HSM, KMS).
-    pub fn merchant(mchid: impl Into<String>, serial_no: impl Into<String>, key: impl Signer + 'static) -> Self {
-        Self::new(Identity::Merchant { mchid: mchid.into() }, serial_no, key)
+    pub fn merchant(
+        mchid: impl Into<String>,
+        serial_no: impl Into<String>,
+        key: impl Signer + 'static,
+    ) -> Self {
+        Self::new(
+            Identity::Merchant {
+                mchid: mchid.into(),
+            },
+            serial_no,
+            key,
+        )
     }
 
     /// A signer for the brand API (`WECHATPAY-BRAND-SHA256-RSA2048`).
-    pub fn brand(brand_id: impl Into<String>, serial_no: impl Into<String>, key: impl Signer + 'static) -> Self {
-        Self::new(Identity::Brand { brand_id: brand_id.into() }, serial_no, key)
+    pub fn brand(
+        brand_id: impl Into<String>,
+        serial_no: impl Into<String>,
+        key: impl Signer + 'static,
+    ) -> Self {
+        Self::new(
+            Identity::Brand {
+                brand_id: brand_id.into(),
+            },
+            serial_no,
+            key,
+        )
     }
 
     /// A signer for `identity`.
-    pub fn new(identity: Identity, serial_no: impl Into<String>, key: impl Signer + 'static) -> Self {
+    pub fn new(
+        identity: Identity,
+        serial_no: impl Into<String>,
+        key: impl Signer + 'static,
+    ) -> Self {
         Self {
             identity,
             serial_no: serial_no.into(),
@@ -139,7 +167,12 @@ impl RequestSigner {
     ///
     /// # Errors
     /// [`RequestError`] for a malformed method, URL or field, or a failed signer.
-    pub fn sign(&self, method: &str, url: &str, body: &[u8]) -> Result<SignedRequest, RequestError> {
+    pub fn sign(
+        &self,
+        method: &str,
+        url: &str,
+        body: &[u8],
+    ) -> Result<SignedRequest, RequestError> {
         let nonce = self.nonces.nonce()?;
         self.sign_at(method, url, body, self.clock.now_unix(), &nonce)
     }
@@ -214,8 +247,12 @@ impl RequestSigner {
         let has_body = !request.body().as_ref().is_empty();
         let headers = request.headers_mut();
         headers.insert(AUTHORIZATION, header_value(&signed.authorization_header())?);
-        headers.entry(ACCEPT).or_insert(HeaderValue::from_static("application/json"));
-        headers.entry(USER_AGENT).or_insert(HeaderValue::from_static(USER_AGENT_VALUE));
+        headers
+            .entry(ACCEPT)
+            .or_insert(HeaderValue::from_static("application/json"));
+        headers
+            .entry(USER_AGENT)
+            .or_insert(HeaderValue::from_static(USER_AGENT_VALUE));
         if has_body {
             headers
                 .entry(CONTENT_TYPE)
@@ -223,7 +260,10 @@ impl RequestSigner {
         }
         if let Some(serial) = wechatpay_serial {
             check_field("Wechatpay-Serial", serial)?;
-            headers.insert(HeaderName::from_static("wechatpay-serial"), header_value(serial)?);
+            headers.insert(
+                HeaderName::from_static("wechatpay-serial"),
+                header_value(serial)?,
+            );
         }
         Ok(signed)
     }

@@ -1,0 +1,4 @@
+//! The subcommands.
+
+pub(crate) mod key;
+pub(crate) mod wechatpay;

@@ -1,0 +1,172 @@
+//! End-to-end tests of `chop key inspect` and `chop key match`.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn v(rel: &str) -> String {
+    format!("{}/../vectors/keys/{rel}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn chop() -> Command {
+    Command::cargo_bin("chop").unwrap()
+}
+
+fn json(args: &[&str], code: i32) -> Value {
+    let out = chop()
+        .args(args)
+        .assert()
+        .code(code)
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out)))
+}
+
+#[test]
+fn inspect_certificate_json_has_serial() {
+    let j = json(
+        &[
+            "key",
+            "inspect",
+            &v("generated/cert-serial-signpad.pem"),
+            "--json",
+        ],
+        0,
+    );
+    assert_eq!(j["type"], "certificate");
+    assert_eq!(j["serial"], "8A3C5E7F9B1D2F4A6C8E0A1B3C5D7E9F00112233");
+    assert_eq!(
+        j["subject"],
+        "CN=chop sign-padding serial,O=chop test merchant,C=CN"
+    );
+    assert!(j["days_left"].as_i64().unwrap() > 30_000);
+    assert_eq!(j["encoding"], "PEM");
+}
+
+#[test]
+fn inspect_certificate_human() {
+    chop()
+        .args(["key", "inspect", &v("generated/cert.der")])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "serial:     408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB",
+        ))
+        .stdout(predicate::str::contains("days left"));
+}
+
+#[test]
+fn inspect_private_key_formats() {
+    for (file, format) in [
+        ("generated/key-pkcs1.pem", "PKCS#1 PEM"),
+        ("generated/key-pkcs8.der", "PKCS#8 DER"),
+        ("generated/key-pkcs8.b64", "PKCS#8 bare base64"),
+        ("seed002/apiclient_test_key.pem", "PKCS#1 PEM"),
+    ] {
+        let j = json(&["key", "inspect", &v(file), "--json"], 0);
+        assert_eq!(j["type"], "private_key", "{file}");
+        assert_eq!(j["format"], format, "{file}");
+        assert_eq!(j["bits"], 2048);
+        assert_eq!(j["problems"].as_array().unwrap().len(), 0);
+        assert_eq!(j["modulus"].as_str().unwrap().len(), 512);
+    }
+}
+
+#[test]
+fn inspect_seed004_reports_the_damage_and_exits_1() {
+    let j = json(
+        &[
+            "key",
+            "inspect",
+            &v("seed004/apiclient_test_key_corrupted.pem"),
+            "--json",
+        ],
+        1,
+    );
+    let p = &j["problems"][0];
+    assert_eq!(p["code"], "KEY_INCONSISTENT");
+    assert!(p["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("d and qInv are corrupted; n, p, q, e, dP, dQ are consistent"));
+}
+
+#[test]
+fn inspect_p12_needs_the_merchant_id() {
+    chop()
+        .args(["key", "inspect", &v("generated/legacy-3des.p12")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("merchant id"));
+    let j = json(
+        &[
+            "key",
+            "inspect",
+            &v("generated/legacy-3des.p12"),
+            "--password",
+            "1900009191",
+            "--json",
+        ],
+        0,
+    );
+    assert_eq!(j["type"], "pkcs12");
+    assert_eq!(
+        j["certificates"][0]["serial"],
+        "408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB"
+    );
+    assert_eq!(j["private_key"]["format"], "PKCS#12 DER");
+}
+
+#[test]
+fn inspect_bad_inputs_exit_2() {
+    for (file, msg) in [
+        ("generated/empty.pem", "is empty"),
+        ("generated/random.bin", "not in a recognised format"),
+        ("generated/key-truncated.pem", "looks truncated"),
+    ] {
+        chop()
+            .args(["key", "inspect", &v(file)])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(msg))
+            .stderr(predicate::str::contains("panicked").not());
+    }
+}
+
+#[test]
+fn match_pairs_and_mismatches() {
+    let j = json(
+        &[
+            "key",
+            "match",
+            &v("generated/key-pkcs1.der"),
+            &v("generated/cert.pem"),
+            "--json",
+        ],
+        0,
+    );
+    assert_eq!(j["match"], true);
+    assert_eq!(j["cert_serial"], "408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB");
+    chop()
+        .args([
+            "key",
+            "match",
+            &v("seed002/apiclient_test_key.pem"),
+            &v("generated/cert.pem"),
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("NO MATCH"));
+    chop()
+        .args([
+            "key",
+            "match",
+            &v("generated/cert.pem"),
+            &v("generated/cert.pem"),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("holds no private key"));
+}
