@@ -24,12 +24,26 @@
 
 mod authorization;
 mod error;
+mod error_body;
+pub mod headers;
 mod media;
 mod message;
+mod platform;
 mod sign;
+mod store;
+mod verify;
 
 pub use authorization::{Authorization, AuthorizationParseError, Schema};
 pub use error::RequestError;
+pub use error_body::{
+    ErrorBody, ErrorBodyParseError, ErrorDetail, SignComparison, SignInformation,
+};
+pub use headers::SignatureHeaders;
 pub use media::MediaUpload;
 pub use message::{request_target, SignString};
+pub use platform::{KeySource, PlatformKey, PUBLIC_KEY_ID_PREFIX};
 pub use sign::{Identity, RequestSigner, SignedRequest, USER_AGENT_VALUE};
+pub use store::{MemoryKeyStore, PlatformKeyStore};
+pub use verify::{
+    ResponseVerifier, Skew, Verified, VerifyError, DEFAULT_WINDOW_SECS, SIGNTEST_PREFIX,
+};

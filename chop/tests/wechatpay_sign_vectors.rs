@@ -40,9 +40,12 @@ const CASES: &[&str] = &[
 
 #[test]
 fn every_vector_folder_is_run() {
+    // Groups of cases run by other test files (each has its own guard).
+    const GROUPS: &[&str] = &["verify", "notify", "aead", "oaep", "certificates", "sm"];
     let on_disk: BTreeSet<String> = std::fs::read_dir(vectors().join("wechatpay"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| !GROUPS.contains(&name.as_str()))
         .collect();
     let run: BTreeSet<String> = CASES.iter().map(|s| s.to_string()).collect();
     assert_eq!(

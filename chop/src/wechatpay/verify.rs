@@ -1,0 +1,393 @@
+//! Verifying WeChat Pay responses and callbacks.
+//!
+//! WeChat Pay signs `TIMESTAMP\nNONCE\nBODY\n` ([`SignString::response`]) over
+//! the **raw body bytes** and sends the signature in four headers
+//! ([`SignatureHeaders`]). [`ResponseVerifier`] checks, in this order:
+//! 1. the four headers are present (a proxy or CDN that drops `Wechatpay-*`
+//!    headers is a common cause of failure);
+//! 2. the signature is not a `WECHATPAY/SIGNTEST/` probe;
+//! 3. the timestamp is within the window of now: `|now − timestamp| ≤ window`,
+//!    300 s by default, in the past and in the future. A timestamp exactly
+//!    `window` seconds away **is accepted**; `window + 1` is refused;
+//! 4. the serial names a known key (platform certificate or WeChat Pay public key),
+//!    and a certificate is within its validity now;
+//! 5. the SHA256withRSA signature verifies.
+//!
+//! **Verify the bytes you received.** Frameworks that parse JSON and serialize
+//! it again (reordering keys, changing spaces or escapes) change the body, and
+//! the signature no longer matches; read the raw body before any JSON parsing.
+
+use std::fmt;
+use std::sync::Arc;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+
+use super::error_body::ErrorBody;
+use super::headers::SignatureHeaders;
+use super::platform::PlatformKey;
+use super::store::{MemoryKeyStore, PlatformKeyStore};
+use super::SignString;
+use crate::clock::{Clock, SystemClock};
+use crate::key::format_utc;
+use crate::signer::SignatureScheme;
+
+/// The default timestamp window, in seconds (5 minutes, as WeChat Pay's SDKs use).
+pub const DEFAULT_WINDOW_SECS: u32 = 300;
+
+/// The prefix of the probe signatures WeChat Pay sends to check that merchants verify.
+pub const SIGNTEST_PREFIX: &str = "WECHATPAY/SIGNTEST/";
+
+/// A value whose signature was checked. Only chop's verifiers make one.
+///
+/// ```
+/// # fn use_it(v: chop::wechatpay::Verified<&[u8]>) {
+/// let body: &[u8] = v.value();
+/// println!("signed by {} at {}", v.serial(), v.timestamp());
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified<T> {
+    value: T,
+    serial: String,
+    timestamp: i64,
+    nonce: String,
+}
+
+impl<T> Verified<T> {
+    pub(crate) fn new(value: T, serial: String, timestamp: i64, nonce: String) -> Self {
+        Self {
+            value,
+            serial,
+            timestamp,
+            nonce,
+        }
+    }
+
+    /// The verified value.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// The verified value, taken out.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+
+    /// The id of the key that verified it (certificate serial or `PUB_KEY_ID_…`),
+    /// as the store holds it.
+    pub fn serial(&self) -> &str {
+        &self.serial
+    }
+
+    /// `Wechatpay-Timestamp`.
+    pub fn timestamp(&self) -> i64 {
+        self.timestamp
+    }
+
+    /// `Wechatpay-Nonce`.
+    pub fn nonce(&self) -> &str {
+        &self.nonce
+    }
+
+    /// Transforms the value, keeping the proof of verification.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Verified<U> {
+        Verified {
+            value: f(self.value),
+            serial: self.serial,
+            timestamp: self.timestamp,
+            nonce: self.nonce,
+        }
+    }
+
+    /// Transforms the value with a fallible function, keeping the proof.
+    ///
+    /// # Errors
+    /// What `f` returns.
+    pub fn try_map<U, E>(self, f: impl FnOnce(T) -> Result<U, E>) -> Result<Verified<U>, E> {
+        Ok(Verified {
+            value: f(self.value)?,
+            serial: self.serial,
+            timestamp: self.timestamp,
+            nonce: self.nonce,
+        })
+    }
+}
+
+/// Which way a timestamp is off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skew {
+    /// Older than the window allows (a delayed or replayed message, or a slow clock here).
+    Past,
+    /// Newer than the window allows (a fast clock at WeChat Pay's side, or a slow one here).
+    Future,
+}
+
+/// Why a response or callback did not verify.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// Signature headers are absent.
+    #[error("the signature header(s) {} are missing: WeChat Pay sends all four; a proxy or CDN in front of the server may be dropping Wechatpay-* headers (let them through, or receive callbacks directly)", missing.join(", "))]
+    MissingHeaders {
+        /// The names of the absent headers.
+        missing: Vec<&'static str>,
+    },
+    /// An error response (4xx/5xx) without signature headers.
+    #[error("WeChat Pay answered HTTP {status} without signature headers{}: its body cannot be authenticated, treat it as an unverified error", .error.as_ref().map(|e| format!(" ({e})")).unwrap_or_default())]
+    UnsignedErrorResponse {
+        /// The HTTP status.
+        status: u16,
+        /// The error body, when it parses.
+        error: Option<Box<ErrorBody>>,
+    },
+    /// A `WECHATPAY/SIGNTEST/` probe signature.
+    #[error("this is a WeChat Pay signature probe (Wechatpay-Signature starts with {SIGNTEST_PREFIX}): it never verifies; answer it with an error status, as for any bad signature")]
+    Probe,
+    /// `Wechatpay-Timestamp` is not an integer.
+    #[error("Wechatpay-Timestamp `{value}` is not unix seconds")]
+    BadTimestamp {
+        /// The header value.
+        value: String,
+    },
+    /// The timestamp is outside the window.
+    #[error("Wechatpay-Timestamp {timestamp} is {off} s in the {} of now ({now}), outside the {window} s window: check this server's clock (NTP), or the message was replayed", match skew { Skew::Past => "past", Skew::Future => "future" })]
+    Expired {
+        /// The header's timestamp.
+        timestamp: i64,
+        /// The verifier's now.
+        now: i64,
+        /// Seconds beyond now or before it.
+        off: u64,
+        /// The window in seconds.
+        window: u32,
+        /// Which way.
+        skew: Skew,
+    },
+    /// No key has this serial.
+    #[error("no platform certificate or WeChat Pay public key has the serial `{serial}` (known: {}): download the platform certificates again, or add the WeChat Pay public key (PUB_KEY_ID_…) from the merchant platform", if known.is_empty() { "none".to_string() } else { known.join(", ") })]
+    UnknownSerial {
+        /// `Wechatpay-Serial`.
+        serial: String,
+        /// The ids of the keys that are known.
+        known: Vec<String>,
+    },
+    /// The platform certificate named by the serial is outside its validity.
+    #[error("the platform certificate `{serial}` is not valid now (valid {not_before} to {not_after}): download the platform certificates again (GET /v3/certificates) to get its successor")]
+    CertificateExpired {
+        /// The certificate's serial.
+        serial: String,
+        /// notBefore, `YYYY-MM-DDTHH:MM:SSZ`.
+        not_before: String,
+        /// notAfter, `YYYY-MM-DDTHH:MM:SSZ`.
+        not_after: String,
+    },
+    /// `Wechatpay-Signature` is not base64 (or is empty).
+    #[error("Wechatpay-Signature is not base64 ({reason})")]
+    SignatureEncoding {
+        /// The decoder's complaint.
+        reason: String,
+    },
+    /// The signature does not match.
+    #[error("the signature does not verify with the {key_kind} `{serial}` over the {} byte sign string; verify the raw body bytes as received (a framework that parses and re-serializes JSON changes them), and check that the key is WeChat Pay's, not yours", sign_string.len())]
+    BadSignature {
+        /// The key's id.
+        serial: String,
+        /// `platform certificate` or `WeChat Pay public key`.
+        key_kind: &'static str,
+        /// The exact bytes that were checked.
+        sign_string: SignString,
+    },
+}
+
+/// Verifies WeChat Pay responses and callbacks against a set of platform keys.
+///
+/// Build it once and share it.
+///
+/// ```
+/// use chop::clock::FixedClock;
+/// use chop::key::Certificate;
+/// use chop::wechatpay::{PlatformKey, ResponseVerifier, SignatureHeaders};
+///
+/// # let dir = "../vectors/wechatpay/notify/go_notify_payscore";
+/// # let pem = std::fs::read(format!("{dir}/../../../keys/upstream/go_test_cert_D7CE59D1F522D701.pem")).unwrap();
+/// # let body = std::fs::read(format!("{dir}/body.txt")).unwrap();
+/// # let headers = std::fs::read_to_string(format!("{dir}/headers.txt")).unwrap();
+/// let verifier = ResponseVerifier::new([PlatformKey::certificate(Certificate::load(&pem)?)?])
+///     .with_clock(FixedClock(1624523846));
+/// let headers = SignatureHeaders::from_text(&headers)?;
+/// let verified = verifier.verify(&headers, &body)?;
+/// assert_eq!(verified.serial(), "D7CE59D1F522D701");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ResponseVerifier {
+    store: Arc<dyn PlatformKeyStore>,
+    clock: Arc<dyn Clock>,
+    window: u32,
+}
+
+impl ResponseVerifier {
+    /// A verifier with these keys (certificates, the public key, or both during
+    /// a migration) in a [`MemoryKeyStore`].
+    pub fn new(keys: impl IntoIterator<Item = PlatformKey>) -> Self {
+        Self::with_store(Arc::new(MemoryKeyStore::with_keys(keys)))
+    }
+
+    /// A verifier reading keys from `store` (shared with the code that refreshes it).
+    pub fn with_store(store: Arc<dyn PlatformKeyStore>) -> Self {
+        Self {
+            store,
+            clock: Arc::new(SystemClock),
+            window: DEFAULT_WINDOW_SECS,
+        }
+    }
+
+    /// Uses `clock` for now (default: the system clock).
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Sets the timestamp window in seconds (default 300), applied to the past
+    /// and the future; a timestamp exactly `secs` away is accepted.
+    pub fn with_window(mut self, secs: u32) -> Self {
+        self.window = secs;
+        self
+    }
+
+    /// The key store.
+    pub fn store(&self) -> &Arc<dyn PlatformKeyStore> {
+        &self.store
+    }
+
+    /// The clock.
+    pub(crate) fn now(&self) -> i64 {
+        self.clock.now_unix()
+    }
+
+    /// Verifies a response or callback: its signature headers and its raw body.
+    ///
+    /// # Errors
+    /// [`VerifyError`] saying which check failed.
+    pub fn verify<'b>(
+        &self,
+        headers: &SignatureHeaders,
+        body: &'b [u8],
+    ) -> Result<Verified<&'b [u8]>, VerifyError> {
+        let (key, timestamp, sig) = self.precheck(headers)?;
+        let sign_string = SignString::response(&headers.timestamp, &headers.nonce, body);
+        self.check(&key, &sign_string, &sig)?;
+        Ok(Verified::new(
+            body,
+            key.id().to_string(),
+            timestamp,
+            headers.nonce.clone(),
+        ))
+    }
+
+    /// Verifies an `http::Response`: its headers (any case) and body bytes.
+    ///
+    /// An error status without signature headers gives
+    /// [`VerifyError::UnsignedErrorResponse`] carrying the parsed error body.
+    /// A signed error response verifies like any other; parse its body with
+    /// [`ErrorBody::parse`].
+    ///
+    /// # Errors
+    /// [`VerifyError`] saying which check failed.
+    pub fn verify_response<'b, B: AsRef<[u8]>>(
+        &self,
+        response: &'b http::Response<B>,
+    ) -> Result<Verified<&'b [u8]>, VerifyError> {
+        let body = response.body().as_ref();
+        let status = response.status();
+        if !status.is_success() && SignatureHeaders::none_in(response.headers()) {
+            return Err(VerifyError::UnsignedErrorResponse {
+                status: status.as_u16(),
+                error: ErrorBody::parse(body).ok().map(Box::new),
+            });
+        }
+        let headers = SignatureHeaders::from_header_map(response.headers())?;
+        self.verify(&headers, body)
+    }
+
+    /// Header checks shared by every kind of message: probe, window, key.
+    fn precheck(
+        &self,
+        headers: &SignatureHeaders,
+    ) -> Result<(PlatformKey, i64, Vec<u8>), VerifyError> {
+        if headers.signature.starts_with(SIGNTEST_PREFIX) {
+            return Err(VerifyError::Probe);
+        }
+        let timestamp = self.check_time(&headers.timestamp)?;
+        let key = self
+            .store
+            .find(&headers.serial)
+            .ok_or_else(|| VerifyError::UnknownSerial {
+                serial: headers.serial.clone(),
+                known: self.store.ids(),
+            })?;
+        if let Some(v) = key.validity().filter(|v| !v.contains(self.now())) {
+            return Err(VerifyError::CertificateExpired {
+                serial: key.id().to_string(),
+                not_before: format_utc(v.not_before),
+                not_after: format_utc(v.not_after),
+            });
+        }
+        if headers.signature.is_empty() {
+            return Err(VerifyError::SignatureEncoding {
+                reason: "it is empty".into(),
+            });
+        }
+        let sig =
+            STANDARD
+                .decode(&headers.signature)
+                .map_err(|e| VerifyError::SignatureEncoding {
+                    reason: e.to_string(),
+                })?;
+        Ok((key, timestamp, sig))
+    }
+
+    fn check_time(&self, value: &str) -> Result<i64, VerifyError> {
+        let timestamp: i64 = value.parse().map_err(|_| VerifyError::BadTimestamp {
+            value: value.to_string(),
+        })?;
+        let now = self.now();
+        let diff = i128::from(now) - i128::from(timestamp);
+        let off = u64::try_from(diff.unsigned_abs()).unwrap_or(u64::MAX);
+        if off > u64::from(self.window) {
+            return Err(VerifyError::Expired {
+                timestamp,
+                now,
+                off,
+                window: self.window,
+                skew: if diff > 0 { Skew::Past } else { Skew::Future },
+            });
+        }
+        Ok(timestamp)
+    }
+
+    fn check(
+        &self,
+        key: &PlatformKey,
+        sign_string: &SignString,
+        sig: &[u8],
+    ) -> Result<(), VerifyError> {
+        key.rsa()
+            .verify(SignatureScheme::RsaPkcs1Sha256, sign_string.as_bytes(), sig)
+            .map_err(|_| VerifyError::BadSignature {
+                serial: key.id().to_string(),
+                key_kind: key.kind_name(),
+                sign_string: sign_string.clone(),
+            })
+    }
+}
+
+impl fmt::Display for Skew {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Skew::Past => "past",
+            Skew::Future => "future",
+        })
+    }
+}
