@@ -28,7 +28,10 @@ mod error_body;
 pub mod headers;
 mod media;
 mod message;
+mod notify;
 mod platform;
+mod replay;
+mod resource;
 mod sign;
 mod store;
 mod verify;
@@ -41,7 +44,15 @@ pub use error_body::{
 pub use headers::SignatureHeaders;
 pub use media::MediaUpload;
 pub use message::{request_target, SignString};
+pub use notify::{
+    DecryptedNotification, Notification, NotificationHandler, NotifyError, Payer, RefundAmount,
+    RefundNotification, Transaction, TransactionAmount,
+};
 pub use platform::{KeySource, PlatformKey, PUBLIC_KEY_ID_PREFIX};
+pub use replay::{MemorySeenIds, SeenIds};
+pub use resource::{
+    ApiV3Key, ApiV3KeyError, DecryptError, EncryptedResource, AEAD_AES_256_GCM, AEAD_SM4_GCM,
+};
 pub use sign::{Identity, RequestSigner, SignedRequest, USER_AGENT_VALUE};
 pub use store::{MemoryKeyStore, PlatformKeyStore};
 pub use verify::{
