@@ -32,6 +32,7 @@ mod notify;
 mod platform;
 mod replay;
 mod resource;
+mod sensitive;
 mod sign;
 mod store;
 mod verify;
@@ -52,6 +53,10 @@ pub use platform::{KeySource, PlatformKey, PUBLIC_KEY_ID_PREFIX};
 pub use replay::{MemorySeenIds, SeenIds};
 pub use resource::{
     ApiV3Key, ApiV3KeyError, DecryptError, EncryptedResource, AEAD_AES_256_GCM, AEAD_SM4_GCM,
+};
+pub use sensitive::{
+    decrypt_sensitive, decrypt_sensitive_with, encrypt_sensitive, encrypt_sensitive_with_store,
+    EncryptedField, RsaPadding, SensitiveError,
 };
 pub use sign::{Identity, RequestSigner, SignedRequest, USER_AGENT_VALUE};
 pub use store::{MemoryKeyStore, PlatformKeyStore};
