@@ -23,6 +23,7 @@
 //! ```
 
 mod authorization;
+mod certs;
 mod error;
 mod error_body;
 pub mod headers;
@@ -38,6 +39,11 @@ mod store;
 mod verify;
 
 pub use authorization::{Authorization, AuthorizationParseError, Schema};
+pub use certs::{
+    verify_chain, verify_download, CertificateDownload, CertificateEntry, CertificatesResponse,
+    CertsError, ChainError, DownloadedCertificate, RefreshPolicy, Trust, UnknownSerialAction,
+    CERTIFICATE_AAD, DEFAULT_REFRESH_INTERVAL_SECS,
+};
 pub use error::RequestError;
 pub use error_body::{
     ErrorBody, ErrorBodyParseError, ErrorDetail, SignComparison, SignInformation,

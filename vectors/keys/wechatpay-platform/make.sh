@@ -42,3 +42,7 @@ issue old 5157F09EFDC096DE15EBE81A47057A7232F1B8E1 20211201000000Z 2026120100000
 issue new 0A2B3C4D5E6F708192A3B4C5D6E7F80910213243 20260601000000Z 20310601000000Z
 openssl rsa -in platform-pubkey-key.pem -pubout -out platform-pubkey-pub.pem
 rm -rf "$work"
+# A root with Tenpay's subject name but another key (its private key is thrown away):
+# a certificate issued by the real Tenpay root must not chain to it.
+openssl req -new -x509 -newkey rsa:2048 -nodes -keyout /dev/null \
+  -subj "/C=CN/O=Tenpay.com/OU=Tenpay.com CA Center/CN=Tenpay.com Root CA" -days 36500 -out fake-tenpay-root.pem

@@ -179,3 +179,9 @@ for c in json.load(open(os.path.join(SHARED, "certificate_download.json"))):
     files["context.json"] = ctx
     write("certificates/" + c["id"].replace("-", "_"), files)
 shutil.copyfile(os.path.join(SHARED, "sdk_fixtures/tenpay_root.pem"), os.path.join(ROOT, "..", "keys/upstream/tenpay_root.pem"))
+
+# ---- 404 for merchants without platform certificates ----
+write("certificates/resource_not_exists", {
+    "context.json": {"source": "chop: the documented answer of /v3/certificates for merchants in public-key mode (404 RESOURCE_NOT_EXISTS); body shape as WeChat Pay error bodies (seed 001)",
+                     "status": 404, "expect": {"error": "UsePublicKeyMode"}},
+    "response.json": '{"code":"RESOURCE_NOT_EXISTS","message":"无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥。可查看指引https://pay.weixin.qq.com/docs/merchant/products/platform-certificate/wxp-pub-key-guide.html"}'})
