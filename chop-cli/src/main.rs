@@ -28,7 +28,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// WeChat Pay API v3 (微信支付 APIv3): sign requests.
+    /// WeChat Pay API v3 (微信支付 APIv3): sign, verify, callbacks, sensitive fields, certificates.
     #[command(subcommand)]
     Wechatpay(cmd::wechatpay::WechatpayCmd),
     /// Keys and certificates: inspect files, check that a key and a certificate pair.

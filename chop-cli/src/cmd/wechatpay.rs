@@ -1,5 +1,11 @@
 //! `chop wechatpay …`: WeChat Pay API v3.
 
+mod certs;
+mod crypt;
+mod keys;
+mod notify;
+mod verify;
+
 use clap::{ArgGroup, Args, Subcommand};
 use serde_json::json;
 
@@ -15,6 +21,17 @@ use crate::output::Output;
 pub(crate) enum WechatpayCmd {
     /// Sign a request: prints the sign string, its length, the signature and the Authorization header.
     Sign(SignArgs),
+    /// Verify a response or callback signature: prints the sign string; exit 1 when it does not verify.
+    Verify(verify::VerifyArgs),
+    /// Verify a callback and print its decrypted resource.
+    Notify(notify::NotifyArgs),
+    /// Encrypt a sensitive field (RSA-OAEP SHA-1) with the platform certificate or public key.
+    Encrypt(crypt::EncryptArgs),
+    /// Decrypt a sensitive field with the merchant private key.
+    Decrypt(crypt::DecryptArgs),
+    /// Platform certificates (/v3/certificates).
+    #[command(subcommand)]
+    Certs(certs::CertsCmd),
 }
 
 /// `chop wechatpay sign`.
@@ -59,6 +76,11 @@ pub(crate) struct SignArgs {
 pub(crate) fn run(cmd: WechatpayCmd) -> CmdResult {
     match cmd {
         WechatpayCmd::Sign(args) => sign(args),
+        WechatpayCmd::Verify(args) => verify::run(args),
+        WechatpayCmd::Notify(args) => notify::run(args),
+        WechatpayCmd::Encrypt(args) => crypt::encrypt(args),
+        WechatpayCmd::Decrypt(args) => crypt::decrypt(args),
+        WechatpayCmd::Certs(cmd) => certs::run(cmd),
     }
 }
 

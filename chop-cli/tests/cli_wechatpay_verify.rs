@@ -1,0 +1,265 @@
+//! End-to-end tests of `chop wechatpay verify` and `chop wechatpay notify`.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn v(rel: &str) -> String {
+    format!("{}/../vectors/{rel}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn chop() -> Command {
+    Command::cargo_bin("chop").unwrap()
+}
+
+fn header(case: &str, name: &str) -> String {
+    std::fs::read_to_string(v(&format!("wechatpay/{case}/headers.txt")))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}: ")).map(str::to_string))
+        .unwrap()
+}
+
+const OLD: &str = "keys/wechatpay-platform/platform-old-cert.pem";
+const NEW: &str = "keys/wechatpay-platform/platform-new-cert.pem";
+const NOW: &str = "1795420800";
+
+fn verify(case: &str) -> Command {
+    let mut c = chop();
+    c.args(["wechatpay", "verify"]);
+    for (flag, name) in [
+        ("--timestamp", "Wechatpay-Timestamp"),
+        ("--nonce", "Wechatpay-Nonce"),
+        ("--signature", "Wechatpay-Signature"),
+        ("--serial", "Wechatpay-Serial"),
+    ] {
+        c.args([flag, &header(case, name)]);
+    }
+    c.args([
+        "--body",
+        &format!("@{}", v(&format!("wechatpay/{case}/body.txt"))),
+    ]);
+    c.args(["--cert", &v(OLD), "--cert", &v(NEW), "--now", NOW]);
+    c
+}
+
+#[test]
+fn verify_ok_shows_the_sign_string_and_exits_0() {
+    let message =
+        std::fs::read_to_string(v("wechatpay/verify/rotation_old_cert/message.txt")).unwrap();
+    verify("verify/rotation_old_cert")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(message.replace('\n', "\\n")))
+        .stdout(predicate::str::contains(
+            "verified with 5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+        ));
+}
+
+#[test]
+fn verify_json_is_one_object() {
+    let out = verify("verify/rotation_new_cert_no_leading_zero")
+        .arg("--json")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let j: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(j["verified"], true);
+    assert_eq!(j["verified_by"], "0A2B3C4D5E6F708192A3B4C5D6E7F80910213243");
+    assert_eq!(
+        j["sign_string"],
+        std::fs::read_to_string(v(
+            "wechatpay/verify/rotation_new_cert_no_leading_zero/message.txt"
+        ))
+        .unwrap()
+    );
+}
+
+#[test]
+fn tampered_body_exits_1_with_the_sign_string_and_hint() {
+    let out = verify("verify/tampered_body")
+        .arg("--json")
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let j: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(j["verified"], false);
+    assert!(j["error"].as_str().unwrap().contains("re-serializes JSON"));
+    assert_eq!(
+        j["sign_string"],
+        std::fs::read_to_string(v("wechatpay/verify/tampered_body/message.txt")).unwrap()
+    );
+}
+
+#[test]
+fn probe_stale_and_unknown_serial_exit_1_with_reasons() {
+    verify("verify/probe_signtest")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("signature probe"));
+    verify("verify/stale_timestamp")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("301 s in the past"));
+    verify("verify/unknown_serial")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+        "known: 0A2B3C4D5E6F708192A3B4C5D6E7F80910213243, 5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+    ));
+}
+
+#[test]
+fn public_key_mode() {
+    let case = "verify/pubkey_migration";
+    let mut c = chop();
+    c.args(["wechatpay", "verify"]);
+    for (flag, name) in [
+        ("--timestamp", "Wechatpay-Timestamp"),
+        ("--nonce", "Wechatpay-Nonce"),
+        ("--signature", "Wechatpay-Signature"),
+        ("--serial", "Wechatpay-Serial"),
+    ] {
+        c.args([flag, &header(case, name)]);
+    }
+    c.args([
+        "--body",
+        &format!("@{}", v(&format!("wechatpay/{case}/body.txt"))),
+    ]);
+    c.args([
+        "--public-key",
+        &v("keys/wechatpay-platform/platform-pubkey-pub.pem"),
+        "--public-key-id",
+        "PUB_KEY_ID_0119000091912026112300000000",
+        "--now",
+        NOW,
+    ]);
+    c.assert().success().stdout(predicate::str::contains(
+        "PUB_KEY_ID_0119000091912026112300000000",
+    ));
+}
+
+#[test]
+fn no_key_is_bad_usage() {
+    chop()
+        .args([
+            "wechatpay",
+            "verify",
+            "--timestamp",
+            "1",
+            "--nonce",
+            "n",
+            "--signature",
+            "s",
+            "--serial",
+            "S",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--public-key-id"));
+    chop()
+        .args([
+            "wechatpay",
+            "verify",
+            "--timestamp",
+            "1",
+            "--nonce",
+            "n",
+            "--signature",
+            "s",
+            "--serial",
+            "S",
+            "--public-key",
+            "x",
+        ])
+        .assert()
+        .code(2);
+}
+
+fn notify(case: &str, key: &str) -> Command {
+    let dir = format!("wechatpay/notify/{case}");
+    let mut c = chop();
+    c.args([
+        "wechatpay",
+        "notify",
+        "--headers",
+        &format!("@{}", v(&format!("{dir}/headers.txt"))),
+        "--body",
+        &format!("@{}", v(&format!("{dir}/body.txt"))),
+        "--apiv3-key",
+        key,
+        "--cert",
+        &v(NEW),
+        "--public-key",
+        &v("keys/wechatpay-platform/platform-pubkey-pub.pem"),
+        "--public-key-id",
+        "PUB_KEY_ID_0119000091912026112300000000",
+        "--now",
+        NOW,
+    ]);
+    c
+}
+
+#[test]
+fn notify_prints_the_decrypted_resource() {
+    let plain =
+        std::fs::read_to_string(v("wechatpay/notify/chop_refund_success/plaintext.txt")).unwrap();
+    let out = notify("chop_refund_success", "chopTestApiV3Key0123456789abcdef")
+        .arg("--json")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let j: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(j["verified"], true);
+    assert_eq!(j["event_type"], "REFUND.SUCCESS");
+    assert_eq!(j["plaintext"], plain);
+    assert_eq!(j["resource"]["refund_status"], "SUCCESS");
+    notify("chop_payment_success", "chopTestApiV3Key0123456789abcdef")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("TRANSACTION.SUCCESS"))
+        .stdout(predicate::str::contains("\"trade_state\":\"SUCCESS\""));
+}
+
+#[test]
+fn notify_with_the_wrong_key_or_a_short_key_is_bad_input() {
+    notify("chop_payment_success", "0123456789abcdef0123456789abcdef")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("APIv3 key"));
+    notify("chop_payment_success", "testMchAPIv3Key0")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("32 characters"));
+}
+
+#[test]
+fn upstream_go_callback_with_its_16_byte_test_key() {
+    let dir = "wechatpay/notify/go_notify_payscore";
+    chop()
+        .args([
+            "wechatpay",
+            "notify",
+            "--headers",
+            &format!("@{}", v(&format!("{dir}/headers.txt"))),
+            "--body",
+            &format!("@{}", v(&format!("{dir}/body.txt"))),
+            "--apiv3-key",
+            "testMchAPIv3Key0",
+            "--danger-accept-16-byte-test-key",
+            "--cert",
+            &v("keys/upstream/go_test_cert_D7CE59D1F522D701.pem"),
+            "--now",
+            "1624523846",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("PAYSCORE.USER_OPEN_SERVICE"))
+        .stdout(predicate::str::contains("21640bdbd08e473e828f3206a2741c6e"));
+}
