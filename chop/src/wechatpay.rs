@@ -60,6 +60,8 @@ pub use replay::{MemorySeenIds, SeenIds};
 pub use resource::{
     ApiV3Key, ApiV3KeyError, DecryptError, EncryptedResource, AEAD_AES_256_GCM, AEAD_SM4_GCM,
 };
+#[cfg(feature = "sm")]
+pub use sensitive::decrypt_sensitive_sm2;
 pub use sensitive::{
     decrypt_sensitive, decrypt_sensitive_with, encrypt_sensitive, encrypt_sensitive_with_store,
     EncryptedField, RsaPadding, SensitiveError,

@@ -17,6 +17,9 @@ pub enum Schema {
     Merchant,
     /// `WECHATPAY-BRAND-SHA256-RSA2048`: the brand API (品牌API).
     Brand,
+    /// `WECHATPAY2-SM2-WITH-SM3`: merchant and partner APIs with 国密 (SM2 with
+    /// SM3, user ID `1234567812345678`, DER signature).
+    MerchantSm2,
 }
 
 impl Schema {
@@ -25,19 +28,20 @@ impl Schema {
         match self {
             Schema::Merchant => "WECHATPAY2-SHA256-RSA2048",
             Schema::Brand => "WECHATPAY-BRAND-SHA256-RSA2048",
+            Schema::MerchantSm2 => "WECHATPAY2-SM2-WITH-SM3",
         }
     }
 
     /// The name of the id field: `mchid` or `brand_id`.
     pub fn id_field(self) -> &'static str {
         match self {
-            Schema::Merchant => "mchid",
+            Schema::Merchant | Schema::MerchantSm2 => "mchid",
             Schema::Brand => "brand_id",
         }
     }
 
     fn from_word(word: &str) -> Option<Self> {
-        [Schema::Merchant, Schema::Brand]
+        [Schema::Merchant, Schema::Brand, Schema::MerchantSm2]
             .into_iter()
             .find(|s| s.as_str() == word)
     }
@@ -89,7 +93,7 @@ pub enum AuthorizationParseError {
     #[error("the Authorization header is missing or empty")]
     Missing,
     /// Unknown first word.
-    #[error("unsupported authentication type `{0}`: use WECHATPAY2-SHA256-RSA2048 (merchant and partner APIs) or WECHATPAY-BRAND-SHA256-RSA2048 (brand API)")]
+    #[error("unsupported authentication type `{0}`: use WECHATPAY2-SHA256-RSA2048 (merchant and partner APIs), WECHATPAY-BRAND-SHA256-RSA2048 (brand API) or WECHATPAY2-SM2-WITH-SM3 (国密)")]
     Schema(String),
     /// A field is badly formed (`key="value"` expected).
     #[error("malformed Authorization field `{0}`: each field must be key=\"value\", separated by commas")]
@@ -257,6 +261,15 @@ mod tests {
             Authorization::parse(r#"WECHATPAY2-SHA256-RSA2048 mchid="1",mchid="2""#),
             Err(AuthorizationParseError::Duplicate(_))
         ));
+    }
+
+    #[test]
+    fn sm2_schema_round_trips() {
+        let h = r#"WECHATPAY2-SM2-WITH-SM3 mchid="1900009191",nonce_str="n",timestamp="1",serial_no="S",signature="c2ln""#;
+        let a = Authorization::parse(h).unwrap();
+        assert_eq!(a.schema, Schema::MerchantSm2);
+        assert_eq!(a.schema.id_field(), "mchid");
+        assert_eq!(a.to_string(), h);
     }
 
     #[test]

@@ -14,7 +14,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::key::{Certificate, KeyError, RsaPublicKey, Validity};
+#[cfg(feature = "sm")]
+use crate::crypto::sm::Sm2PublicKey;
+use crate::key::{BadSignature, Certificate, KeyError, RsaPublicKey, Validity};
+use crate::signer::SignatureScheme;
 
 /// The prefix of WeChat Pay public key ids.
 pub const PUBLIC_KEY_ID_PREFIX: &str = "PUB_KEY_ID_";
@@ -40,7 +43,14 @@ pub struct PlatformKey {
 struct Inner {
     id: String,
     source: KeySource,
-    rsa: RsaPublicKey,
+    key: VerifyingKey,
+}
+
+/// The public key itself: RSA, or SM2 for the 国密 variant.
+enum VerifyingKey {
+    Rsa(RsaPublicKey),
+    #[cfg(feature = "sm")]
+    Sm2(Sm2PublicKey),
 }
 
 /// Where a [`PlatformKey`] comes from.
@@ -55,23 +65,45 @@ pub enum KeySource {
 
 impl PlatformKey {
     /// A platform certificate; its id is the certificate's serial (uppercase hex).
+    /// An SM2 certificate (国密) is accepted with the `sm` feature.
     ///
     /// # Errors
-    /// [`KeyError::NotRsa`] when the certificate does not hold an RSA key.
+    /// [`KeyError::NotRsa`] when the certificate holds neither an RSA nor an SM2 key.
     pub fn certificate(cert: Certificate) -> Result<Self, KeyError> {
-        let rsa = cert
-            .rsa_public_key()
-            .cloned()
-            .ok_or_else(|| KeyError::NotRsa {
-                found: cert.key_algorithm().to_string(),
-            })?;
+        let key = match cert.rsa_public_key() {
+            Some(rsa) => VerifyingKey::Rsa(rsa.clone()),
+            #[cfg(feature = "sm")]
+            None => VerifyingKey::Sm2(Sm2PublicKey::from_certificate(&cert).map_err(|_| {
+                KeyError::NotRsa {
+                    found: cert.key_algorithm().to_string(),
+                }
+            })?),
+            #[cfg(not(feature = "sm"))]
+            None => {
+                return Err(KeyError::NotRsa {
+                    found: cert.key_algorithm().to_string(),
+                })
+            }
+        };
         Ok(Self {
             inner: Arc::new(Inner {
                 id: cert.serial_hex(),
                 source: KeySource::Certificate(cert),
-                rsa,
+                key,
             }),
         })
+    }
+
+    /// The 国密 WeChat Pay public key (SM2) with its id.
+    #[cfg(feature = "sm")]
+    pub fn sm2_public_key(id: impl Into<String>, key: Sm2PublicKey) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                id: id.into(),
+                source: KeySource::PublicKey,
+                key: VerifyingKey::Sm2(key),
+            }),
+        }
     }
 
     /// The WeChat Pay public key with its id (`PUB_KEY_ID_…`, from the merchant
@@ -81,7 +113,7 @@ impl PlatformKey {
             inner: Arc::new(Inner {
                 id: id.into(),
                 source: KeySource::PublicKey,
-                rsa: key,
+                key: VerifyingKey::Rsa(key),
             }),
         }
     }
@@ -105,9 +137,45 @@ impl PlatformKey {
         }
     }
 
-    /// The RSA public key.
-    pub fn rsa(&self) -> &RsaPublicKey {
-        &self.inner.rsa
+    /// The RSA public key, unless this is an SM2 key.
+    pub fn rsa(&self) -> Option<&RsaPublicKey> {
+        match &self.inner.key {
+            VerifyingKey::Rsa(k) => Some(k),
+            #[cfg(feature = "sm")]
+            VerifyingKey::Sm2(_) => None,
+        }
+    }
+
+    /// The SM2 public key, for a 国密 key.
+    #[cfg(feature = "sm")]
+    pub fn sm2(&self) -> Option<&Sm2PublicKey> {
+        match &self.inner.key {
+            VerifyingKey::Sm2(k) => Some(k),
+            VerifyingKey::Rsa(_) => None,
+        }
+    }
+
+    /// The signature scheme WeChat Pay uses with this key: SHA256withRSA
+    /// (`WECHATPAY2-SHA256-RSA2048`) or SM2withSM3 (`WECHATPAY2-SM2-WITH-SM3`).
+    pub fn scheme(&self) -> SignatureScheme {
+        match &self.inner.key {
+            VerifyingKey::Rsa(_) => SignatureScheme::RsaPkcs1Sha256,
+            #[cfg(feature = "sm")]
+            VerifyingKey::Sm2(_) => SignatureScheme::Sm2Sm3,
+        }
+    }
+
+    /// Verifies `signature` (raw bytes, not base64) over `message` with this
+    /// key's scheme (SM2: DER signature, user ID `1234567812345678`).
+    ///
+    /// # Errors
+    /// [`BadSignature`] when it does not verify.
+    pub fn verify_signature(&self, message: &[u8], signature: &[u8]) -> Result<(), BadSignature> {
+        match &self.inner.key {
+            VerifyingKey::Rsa(k) => k.verify(SignatureScheme::RsaPkcs1Sha256, message, signature),
+            #[cfg(feature = "sm")]
+            VerifyingKey::Sm2(k) => k.verify(message, signature),
+        }
     }
 
     /// The certificate's validity; `None` for a public key (it does not expire).

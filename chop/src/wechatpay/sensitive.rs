@@ -67,13 +67,18 @@ pub enum SensitiveError {
     /// The plaintext is not UTF-8.
     #[error("the decrypted field is not UTF-8 text")]
     NotUtf8,
+    /// The SM2 operation failed (国密).
+    #[cfg(feature = "sm")]
+    #[error("the SM2 operation failed: for decryption, use the merchant's SM2 private key")]
+    Sm2(#[source] crate::crypto::sm::SmError),
     /// The RSA operation failed.
     #[error("{}", match .0 { RsaEncError::Decryption => "cannot decrypt the field with this private key: WeChat Pay encrypts response fields with the merchant API certificate, so use that certificate's private key (apiclient_key.pem)", _ => "the RSA operation failed" })]
     Rsa(#[source] RsaEncError),
 }
 
-/// Encrypts `plaintext` with `key` (RSA-OAEP SHA-1); returns the base64 and the
-/// key's id for `Wechatpay-Serial`.
+/// Encrypts `plaintext` with `key` (RSA-OAEP SHA-1; for an SM2 key, SM2
+/// encryption to ASN.1 C1C3C2); returns the base64 and the key's id for
+/// `Wechatpay-Serial`.
 ///
 /// # Errors
 /// [`SensitiveError::Rsa`] when the plaintext is too long (over 214 bytes for RSA-2048).
@@ -81,8 +86,19 @@ pub fn encrypt_sensitive(
     key: &PlatformKey,
     plaintext: &str,
 ) -> Result<EncryptedField, SensitiveError> {
-    let ct = rsa_enc::rsa_oaep_sha1_encrypt(key.rsa(), plaintext.as_bytes())
-        .map_err(SensitiveError::Rsa)?;
+    let ct = match key.rsa() {
+        Some(rsa) => rsa_enc::rsa_oaep_sha1_encrypt(rsa, plaintext.as_bytes())
+            .map_err(SensitiveError::Rsa)?,
+        #[cfg(feature = "sm")]
+        None => match key.sm2() {
+            Some(sm2) => sm2
+                .encrypt(plaintext.as_bytes())
+                .map_err(SensitiveError::Sm2)?,
+            None => return Err(SensitiveError::NoKey { known: vec![] }),
+        },
+        #[cfg(not(feature = "sm"))]
+        None => return Err(SensitiveError::NoKey { known: vec![] }),
+    };
     Ok(EncryptedField {
         ciphertext: STANDARD.encode(ct),
         serial: key.id().to_string(),
@@ -136,6 +152,26 @@ pub fn decrypt_sensitive_with(
         RsaPadding::Pkcs1v15 => rsa_enc::rsa_pkcs1v15_decrypt(key, &ct),
     }
     .map_err(SensitiveError::Rsa)?;
+    String::from_utf8(plain)
+        .map(SecretString::from)
+        .map_err(|_| SensitiveError::NotUtf8)
+}
+
+/// Decrypts a base64 SM2 field (ASN.1 C1C3C2, 国密) with the merchant SM2 private key.
+///
+/// # Errors
+/// [`SensitiveError`] for bad base64, the wrong key, or non-UTF-8 plaintext.
+#[cfg(feature = "sm")]
+pub fn decrypt_sensitive_sm2(
+    key: &crate::crypto::sm::Sm2PrivateKey,
+    ciphertext_b64: &str,
+) -> Result<SecretString, SensitiveError> {
+    let ct = STANDARD
+        .decode(ciphertext_b64.trim())
+        .map_err(|e| SensitiveError::Base64 {
+            reason: e.to_string(),
+        })?;
+    let plain = key.decrypt(&ct).map_err(SensitiveError::Sm2)?;
     String::from_utf8(plain)
         .map(SecretString::from)
         .map_err(|_| SensitiveError::NotUtf8)

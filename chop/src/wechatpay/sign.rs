@@ -70,6 +70,7 @@ impl Identity {
 #[derive(Debug, Clone)]
 pub struct RequestSigner {
     identity: Identity,
+    scheme: SignatureScheme,
     serial_no: String,
     signer: Arc<dyn Signer>,
     clock: Arc<dyn Clock>,
@@ -128,6 +129,31 @@ impl RequestSigner {
         )
     }
 
+    /// A 国密 signer for merchant and partner APIs (`WECHATPAY2-SM2-WITH-SM3`):
+    /// SM2 with SM3, user ID `1234567812345678`, DER signature. `key` is an
+    /// SM2 private key (`chop::crypto::sm::Sm2PrivateKey`) or any [`Signer`]
+    /// that signs [`SignatureScheme::Sm2Sm3`].
+    ///
+    /// ```
+    /// # #[cfg(feature = "sm")] {
+    /// use chop::crypto::sm::Sm2PrivateKey;
+    /// use chop::wechatpay::RequestSigner;
+    /// # let pem = std::fs::read("../vectors/keys/upstream/java_shangmi_sm2_merchant_private_key.pem").unwrap();
+    /// let signer = RequestSigner::merchant_sm2("1900009191", "54E7F59ED8DF4570CFB14780EA8152D45A675EE6", Sm2PrivateKey::load(&pem).unwrap());
+    /// let signed = signer.sign("GET", "/v3/certificates", b"").unwrap();
+    /// assert!(signed.authorization_header().starts_with("WECHATPAY2-SM2-WITH-SM3 mchid=\"1900009191\""));
+    /// # }
+    /// ```
+    pub fn merchant_sm2(
+        mchid: impl Into<String>,
+        serial_no: impl Into<String>,
+        key: impl Signer + 'static,
+    ) -> Self {
+        let mut s = Self::merchant(mchid, serial_no, key);
+        s.scheme = SignatureScheme::Sm2Sm3;
+        s
+    }
+
     /// A signer for `identity`.
     pub fn new(
         identity: Identity,
@@ -136,6 +162,7 @@ impl RequestSigner {
     ) -> Self {
         Self {
             identity,
+            scheme: SignatureScheme::RsaPkcs1Sha256,
             serial_no: serial_no.into(),
             signer: Arc::new(key),
             clock: Arc::new(SystemClock),
@@ -189,13 +216,14 @@ impl RequestSigner {
         timestamp: i64,
         nonce: &str,
     ) -> Result<SignedRequest, RequestError> {
-        let schema = self.identity.schema();
+        let schema = match (self.scheme, &self.identity) {
+            (SignatureScheme::Sm2Sm3, Identity::Merchant { .. }) => Schema::MerchantSm2,
+            _ => self.identity.schema(),
+        };
         check_field(schema.id_field(), self.identity.id())?;
         check_field("serial_no", &self.serial_no)?;
         let sign_string = SignString::request(method, url, timestamp, nonce, body)?;
-        let raw = self
-            .signer
-            .sign(SignatureScheme::RsaPkcs1Sha256, sign_string.as_bytes())?;
+        let raw = self.signer.sign(self.scheme, sign_string.as_bytes())?;
         let signature = STANDARD.encode(raw);
         let authorization = Authorization {
             schema,

@@ -30,7 +30,6 @@ use super::store::{MemoryKeyStore, PlatformKeyStore};
 use super::SignString;
 use crate::clock::{Clock, SystemClock};
 use crate::key::format_utc;
-use crate::signer::SignatureScheme;
 
 /// The default timestamp window, in seconds (5 minutes, as WeChat Pay's SDKs use).
 pub const DEFAULT_WINDOW_SECS: u32 = 300;
@@ -373,8 +372,7 @@ impl ResponseVerifier {
         sign_string: &SignString,
         sig: &[u8],
     ) -> Result<(), VerifyError> {
-        key.rsa()
-            .verify(SignatureScheme::RsaPkcs1Sha256, sign_string.as_bytes(), sig)
+        key.verify_signature(sign_string.as_bytes(), sig)
             .map_err(|_| VerifyError::BadSignature {
                 serial: key.id().to_string(),
                 key_kind: key.kind_name(),
