@@ -144,6 +144,60 @@ impl EncryptedResource {
         }
     }
 
+    /// Encrypts `plaintext` the way WeChat Pay does (for mocks and tests):
+    /// `algorithm` is [`AEAD_AES_256_GCM`] or [`AEAD_SM4_GCM`], `nonce` 12 ASCII
+    /// characters (never reuse one with the same key).
+    ///
+    /// ```
+    /// use chop::wechatpay::{ApiV3Key, EncryptedResource, AEAD_AES_256_GCM};
+    /// let key = ApiV3Key::new("a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb")?;
+    /// let r = EncryptedResource::encrypt(&key, AEAD_AES_256_GCM, "associatedData", "uluk4a9R25RW", b"message")?;
+    /// assert_eq!(r.ciphertext, "ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI="); // wechatpay-java AeadAesCipherTest
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`DecryptError::Algorithm`] for another algorithm, [`DecryptError::Aead`]
+    /// for a bad nonce length.
+    pub fn encrypt(
+        key: &ApiV3Key,
+        algorithm: &str,
+        associated_data: &str,
+        nonce: &str,
+        plaintext: &[u8],
+    ) -> Result<Self, DecryptError> {
+        let sealed = match algorithm {
+            AEAD_AES_256_GCM => aead::aes_gcm_seal(
+                key.expose(),
+                nonce.as_bytes(),
+                associated_data.as_bytes(),
+                plaintext,
+            ),
+            #[cfg(feature = "sm")]
+            AEAD_SM4_GCM => {
+                let digest = crate::crypto::sm::sm3(key.expose());
+                aead::sm4_gcm_seal(
+                    &digest[..16],
+                    nonce.as_bytes(),
+                    associated_data.as_bytes(),
+                    plaintext,
+                )
+            }
+            other => {
+                return Err(DecryptError::Algorithm {
+                    algorithm: other.to_string(),
+                })
+            }
+        }
+        .map_err(DecryptError::Aead)?;
+        Ok(Self::new(
+            algorithm,
+            STANDARD.encode(sealed),
+            associated_data,
+            nonce,
+        ))
+    }
+
     /// The exact AAD bytes: `associated_data` as given.
     pub fn aad(&self) -> &[u8] {
         self.associated_data.as_bytes()
