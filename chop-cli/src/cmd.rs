@@ -1,4 +1,5 @@
 //! The subcommands.
 
+pub(crate) mod doctor;
 pub(crate) mod key;
 pub(crate) mod wechatpay;

@@ -34,6 +34,9 @@ enum Command {
     /// Keys and certificates: inspect files, check that a key and a certificate pair.
     #[command(subcommand)]
     Key(cmd::key::KeyCmd),
+    /// Say exactly why a signature fails: findings with stable codes and fixes.
+    #[command(subcommand)]
+    Doctor(cmd::doctor::DoctorCmd),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Wechatpay(c) => cmd::wechatpay::run(c),
         Command::Key(c) => cmd::key::run(c),
+        Command::Doctor(c) => cmd::doctor::run(c),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
