@@ -21,6 +21,21 @@
 //! println!("Authorization: {}", signed.authorization);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! After signing, everything a merchant's server needs:
+//!
+//! | task | API |
+//! |---|---|
+//! | verify a response or callback (`TIMESTAMP\nNONCE\nBODY\n`, window, probes, serials) | [`ResponseVerifier`] → [`Verified`] or [`VerifyError`] |
+//! | the platform keys: certificates, the public key (`PUB_KEY_ID_…`), both during a migration | [`PlatformKey`], [`PlatformKeyStore`], [`MemoryKeyStore`] |
+//! | error responses (`SIGN_ERROR`'s `sign_information`) | [`ErrorBody`], [`VerifyError::UnsignedErrorResponse`] |
+//! | callbacks: verify, decrypt `resource`, typed payloads, seen ids | [`NotificationHandler`], [`Transaction`], [`RefundNotification`], [`SeenIds`] |
+//! | sensitive fields (RSA-OAEP SHA-1; SM2 with `sm`) | [`encrypt_sensitive`], [`decrypt_sensitive`] |
+//! | `/v3/certificates`: decrypt, verify (trusted key or trust on first use), chain, refresh | [`CertificatesResponse`], [`verify_download`], [`verify_chain`], [`RefreshPolicy`] |
+//! | 国密 (`sm` feature): `WECHATPAY2-SM2-WITH-SM3`, `AEAD_SM4_GCM` | [`RequestSigner::merchant_sm2`], [`PlatformKey`] with SM2 certificates, [`EncryptedResource`] |
+//!
+//! Verify the **raw body bytes as received**: a framework that parses the JSON
+//! and serializes it again changes the bytes, and the signature fails.
 
 mod authorization;
 mod certs;

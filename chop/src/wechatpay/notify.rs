@@ -167,7 +167,8 @@ impl NotificationHandler {
 
     /// Verifies, parses and decrypts one callback.
     ///
-    /// `body` must be the raw bytes as received (see the [module docs](self)).
+    /// `body` must be the raw bytes as received, before any JSON parsing
+    /// (a re-serialized body no longer matches the signature).
     ///
     /// # Errors
     /// [`NotifyError`] saying which step failed; answer the callback with an

@@ -197,8 +197,9 @@ impl PlatformKey {
         }
     }
 
-    /// Whether `serial` (a `Wechatpay-Serial` value) names this key; see the
-    /// [module docs](self) for the matching rules.
+    /// Whether `serial` (a `Wechatpay-Serial` value) names this key: a public
+    /// key id matches verbatim (never parsed as hex); a certificate serial
+    /// matches as hex without regard to case or leading zeros.
     pub fn matches(&self, serial: &str) -> bool {
         let serial = serial.trim();
         match self.inner.source {
