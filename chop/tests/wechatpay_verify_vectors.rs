@@ -199,3 +199,21 @@ fn empty_store_names_no_known_serials() {
     let e = v.verify(&h, b"").unwrap_err();
     assert!(e.to_string().contains("(known: none)"), "{e}");
 }
+
+#[test]
+fn signature_type_header_must_match_the_key() {
+    let ctx = json("wechatpay/verify/rotation_old_cert/context.json");
+    let v = verifier(&ctx);
+    let body = read("wechatpay/verify/rotation_old_cert/body.txt");
+    let mut h =
+        SignatureHeaders::from_text(&text("wechatpay/verify/rotation_old_cert/headers.txt"))
+            .unwrap();
+    h.signature_type = Some("WECHATPAY2-SHA256-RSA2048".into());
+    assert!(v.verify(&h, &body).is_ok());
+    h.signature_type = Some("wechatpay2-sha256-rsa2048".into());
+    assert!(v.verify(&h, &body).is_ok());
+    h.signature_type = Some("WECHATPAY2-SM2-WITH-SM3".into());
+    let e = v.verify(&h, &body).unwrap_err();
+    assert!(matches!(e, VerifyError::SchemeMismatch { .. }), "{e:?}");
+    assert!(e.to_string().contains("国密"), "{e}");
+}

@@ -171,6 +171,16 @@ pub enum VerifyError {
         /// The ids of the keys that are known.
         known: Vec<String>,
     },
+    /// `Wechatpay-Signature-Type` names another algorithm than the key's.
+    #[error("Wechatpay-Signature-Type is `{header}` but the key `{serial}` is for {key_scheme}: configure the {} key (platform certificate or public key) for this signature type", if header.to_ascii_uppercase().contains("SM2") { "国密 (SM2)" } else { "RSA" })]
+    SchemeMismatch {
+        /// The header value.
+        header: String,
+        /// The key's id.
+        serial: String,
+        /// The key's scheme.
+        key_scheme: crate::signer::SignatureScheme,
+    },
     /// The platform certificate named by the serial is outside its validity.
     #[error("the platform certificate `{serial}` is not valid now (valid {not_before} to {not_after}): download the platform certificates again (GET /v3/certificates) to get its successor")]
     CertificateExpired {
@@ -326,6 +336,19 @@ impl ResponseVerifier {
                 serial: headers.serial.clone(),
                 known: self.store.ids(),
             })?;
+        if let Some(t) = &headers.signature_type {
+            let expected = match key.scheme() {
+                crate::signer::SignatureScheme::Sm2Sm3 => "WECHATPAY2-SM2-WITH-SM3",
+                _ => "WECHATPAY2-SHA256-RSA2048",
+            };
+            if !t.eq_ignore_ascii_case(expected) {
+                return Err(VerifyError::SchemeMismatch {
+                    header: t.clone(),
+                    serial: key.id().to_string(),
+                    key_scheme: key.scheme(),
+                });
+            }
+        }
         if let Some(v) = key.validity().filter(|v| !v.contains(self.now())) {
             return Err(VerifyError::CertificateExpired {
                 serial: key.id().to_string(),
