@@ -47,6 +47,7 @@ mod message;
 mod notify;
 mod platform;
 mod replay;
+mod reserialized;
 mod resource;
 mod sensitive;
 mod sign;
@@ -72,6 +73,7 @@ pub use notify::{
 };
 pub use platform::{KeySource, PlatformKey, PUBLIC_KEY_ID_PREFIX};
 pub use replay::{MemorySeenIds, SeenIds};
+pub use reserialized::reserialized_hint;
 pub use resource::{
     ApiV3Key, ApiV3KeyError, DecryptError, EncryptedResource, AEAD_AES_256_GCM, AEAD_SM4_GCM,
 };

@@ -146,7 +146,7 @@ fn reserialized_callback_body_fails_with_the_raw_body_hint() {
     };
     assert!(sign_string.as_bytes().ends_with(b"\n}\n"));
     let chain = std::error::Error::source(&e).unwrap().to_string();
-    assert!(chain.contains("raw body bytes as received"), "{chain}");
+    assert!(chain.contains("parsed and serialized again"), "{chain}");
 }
 
 #[test]

@@ -198,7 +198,7 @@ pub enum VerifyError {
         reason: String,
     },
     /// The signature does not match.
-    #[error("the signature does not verify with the {key_kind} `{serial}` over the {} byte sign string; verify the raw body bytes as received (a framework that parses and re-serializes JSON changes them), and check that the key is WeChat Pay's, not yours", sign_string.len())]
+    #[error("the signature does not verify with the {key_kind} `{serial}` over the {} byte sign string; {}", sign_string.len(), reserialized.unwrap_or("verify the raw body bytes as received (a framework that parses and re-serializes JSON changes them), and check that the key is WeChat Pay's, not yours"))]
     BadSignature {
         /// The key's id.
         serial: String,
@@ -206,6 +206,8 @@ pub enum VerifyError {
         key_kind: &'static str,
         /// The exact bytes that were checked.
         sign_string: SignString,
+        /// Why the body looks re-serialized by a framework, when it does.
+        reserialized: Option<&'static str>,
     },
 }
 
@@ -286,7 +288,7 @@ impl ResponseVerifier {
     ) -> Result<Verified<&'b [u8]>, VerifyError> {
         let (key, timestamp, sig) = self.precheck(headers)?;
         let sign_string = SignString::response(&headers.timestamp, &headers.nonce, body);
-        self.check(&key, &sign_string, &sig)?;
+        self.check(&key, &sign_string, body, &sig)?;
         Ok(Verified::new(
             body,
             key.id().to_string(),
@@ -393,6 +395,7 @@ impl ResponseVerifier {
         &self,
         key: &PlatformKey,
         sign_string: &SignString,
+        body: &[u8],
         sig: &[u8],
     ) -> Result<(), VerifyError> {
         key.verify_signature(sign_string.as_bytes(), sig)
@@ -400,6 +403,7 @@ impl ResponseVerifier {
                 serial: key.id().to_string(),
                 key_kind: key.kind_name(),
                 sign_string: sign_string.clone(),
+                reserialized: super::reserialized::reserialized_hint(body),
             })
     }
 }
