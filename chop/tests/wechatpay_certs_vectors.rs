@@ -214,3 +214,34 @@ fn rotation_in_the_store() {
     assert!(!store.remove(old.id()));
     assert_eq!(store.ids(), [new.id()]);
 }
+
+#[test]
+fn applying_a_download_adds_new_and_prunes_expired_certificates() {
+    let (ctx, body, certs) = download("go_mock_download_server");
+    let headers = SignatureHeaders::from_text(&text(
+        "wechatpay/certificates/go_mock_download_server/headers.txt",
+    ))
+    .unwrap();
+    let clock = FixedClock(ctx["now"].as_i64().unwrap());
+    let d = verify_download(certs, &headers, &body, Trust::FirstUse(&clock)).unwrap();
+    let old = PlatformKey::certificate(
+        Certificate::load(&read("keys/wechatpay-platform/platform-old-cert.pem")).unwrap(),
+    )
+    .unwrap();
+    let pubkey = PlatformKey::public_key(
+        "PUB_KEY_ID_0119000091912026112300000000",
+        chop::key::RsaPublicKey::load(&read("keys/wechatpay-platform/platform-pubkey-pub.pem"))
+            .unwrap(),
+    );
+    let store = MemoryKeyStore::with_keys([old.clone(), pubkey]);
+    // 2027-01-01: the old certificate (until 2026-12-01) has expired.
+    let removed = d.apply_to(&store, 1_798_761_600);
+    assert_eq!(removed, [old.id()]);
+    assert_eq!(
+        store.ids(),
+        [
+            "D7CE59D1F522D701",
+            "PUB_KEY_ID_0119000091912026112300000000"
+        ]
+    );
+}

@@ -42,6 +42,7 @@ pub use refresh::{RefreshPolicy, UnknownSerialAction, DEFAULT_REFRESH_INTERVAL_S
 use super::error_body::ErrorBody;
 use super::platform::PlatformKey;
 use super::resource::{ApiV3Key, DecryptError, EncryptedResource};
+use super::store::PlatformKeyStore;
 use super::verify::{ResponseVerifier, VerifyError};
 use super::SignatureHeaders;
 use crate::clock::Clock;
@@ -265,6 +266,27 @@ pub fn verify_download(
 }
 
 impl CertificateDownload {
+    /// Puts the downloaded certificates into `store` and removes certificates
+    /// that expired before `now`; public keys stay. Returns the ids removed.
+    ///
+    /// During a rotation the old certificate stays until it expires, so
+    /// messages signed with either verify.
+    pub fn apply_to(&self, store: &dyn PlatformKeyStore, now: i64) -> Vec<String> {
+        for k in self.platform_keys() {
+            store.insert(k);
+        }
+        let expired: Vec<String> = store
+            .keys()
+            .iter()
+            .filter(|k| k.validity().is_some_and(|v| v.not_after < now))
+            .map(|k| k.id().to_string())
+            .collect();
+        for id in &expired {
+            store.remove(id);
+        }
+        expired
+    }
+
     /// The certificates as platform keys, ready for a store.
     pub fn platform_keys(&self) -> Vec<PlatformKey> {
         self.certificates

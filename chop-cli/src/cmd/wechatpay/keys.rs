@@ -14,7 +14,7 @@ pub(crate) struct PlatformKeyArgs {
     /// Platform certificate file (PEM or DER); repeat it during a rotation.
     #[arg(long = "cert", value_name = "FILE")]
     certs: Vec<String>,
-    /// WeChat Pay public key file (PEM, DER or bare base64), with --public-key-id.
+    /// WeChat Pay public key file (RSA or SM2; PEM, DER or bare base64), with --public-key-id.
     #[arg(long, value_name = "FILE", requires = "public_key_id")]
     public_key: Option<String>,
     /// The public key's id, `PUB_KEY_ID_…`, exactly as shown in the merchant platform.
@@ -33,8 +33,14 @@ impl PlatformKeyArgs {
         }
         if let (Some(path), Some(id)) = (&self.public_key, &self.public_key_id) {
             let bytes = input::read_path(path)?;
-            let key = RsaPublicKey::load(&bytes).map_err(|e| input::key_error(path, &e))?;
-            keys.push(PlatformKey::public_key(id.trim(), key));
+            match RsaPublicKey::load(&bytes) {
+                Ok(key) => keys.push(PlatformKey::public_key(id.trim(), key)),
+                // A 国密 WeChat Pay public key (SM2).
+                Err(rsa_err) => match chop::crypto::sm::Sm2PublicKey::load(&bytes) {
+                    Ok(key) => keys.push(PlatformKey::sm2_public_key(id.trim(), key)),
+                    Err(_) => return Err(input::key_error(path, &rsa_err)),
+                },
+            }
         }
         if keys.is_empty() {
             return Err(CliError::input("no WeChat Pay key given").hint(
