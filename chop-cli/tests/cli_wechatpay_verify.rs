@@ -263,3 +263,64 @@ fn upstream_go_callback_with_its_16_byte_test_key() {
         .stdout(predicate::str::contains("PAYSCORE.USER_OPEN_SERVICE"))
         .stdout(predicate::str::contains("21640bdbd08e473e828f3206a2741c6e"));
 }
+
+#[test]
+fn verify_from_a_headers_file() {
+    let case = "wechatpay/verify/lowercase_header_names";
+    chop()
+        .args([
+            "wechatpay",
+            "verify",
+            "--headers",
+            &format!("@{}", v(&format!("{case}/headers.txt"))),
+            "--body",
+            &format!("@{}", v(&format!("{case}/body.txt"))),
+            "--cert",
+            &v(NEW),
+            "--now",
+            NOW,
+        ])
+        .assert()
+        .success();
+    // A missing header is named.
+    chop()
+        .args([
+            "wechatpay",
+            "verify",
+            "--headers",
+            &format!("@{}", v("wechatpay/verify/missing_header/headers.txt")),
+            "--cert",
+            &v(NEW),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("Wechatpay-Signature"));
+}
+
+#[test]
+fn unsigned_error_response_is_said_clearly() {
+    let case = "wechatpay/verify/unsigned_sign_error";
+    let out = chop()
+        .args([
+            "wechatpay",
+            "verify",
+            "--status",
+            "401",
+            "--headers",
+            &format!("@{}", v(&format!("{case}/headers.txt"))),
+            "--body",
+            &format!("@{}", v(&format!("{case}/body.txt"))),
+            "--cert",
+            &v(NEW),
+            "--json",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let j: Value = serde_json::from_slice(&out).unwrap();
+    let e = j["error"].as_str().unwrap();
+    assert!(e.contains("HTTP 401 without signature headers"), "{e}");
+    assert!(e.contains("SIGN_ERROR"), "{e}");
+}

@@ -150,7 +150,7 @@ pub enum VerifyError {
         value: String,
     },
     /// The timestamp is outside the window.
-    #[error("Wechatpay-Timestamp {timestamp} is {off} s in the {} of now ({now}), outside the {window} s window: check this server's clock (NTP), or the message was replayed", match skew { Skew::Past => "past", Skew::Future => "future" })]
+    #[error("Wechatpay-Timestamp {timestamp} is {off} s in the {skew} of now ({now}), outside the {window} s window: check this server's clock (NTP), or the message was replayed")]
     Expired {
         /// The header's timestamp.
         timestamp: i64,

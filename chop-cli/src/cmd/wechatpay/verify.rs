@@ -4,10 +4,12 @@ use clap::Args;
 use serde_json::json;
 
 use chop::clock::{Clock, FixedClock, SystemClock};
-use chop::wechatpay::{ResponseVerifier, SignString, SignatureHeaders, VerifyError};
+use chop::wechatpay::{
+    headers, ErrorBody, ResponseVerifier, SignString, SignatureHeaders, VerifyError,
+};
 
 use super::keys::PlatformKeyArgs;
-use crate::error::{CmdResult, Outcome};
+use crate::error::{CliError, CmdResult, Outcome};
 use crate::input;
 use crate::output::Output;
 
@@ -17,16 +19,24 @@ use crate::output::Output;
 pub(crate) struct VerifyArgs {
     /// `Wechatpay-Timestamp`.
     #[arg(long)]
-    timestamp: String,
+    timestamp: Option<String>,
     /// `Wechatpay-Nonce`.
     #[arg(long)]
-    nonce: String,
+    nonce: Option<String>,
     /// `Wechatpay-Signature` (base64).
     #[arg(long)]
-    signature: String,
+    signature: Option<String>,
     /// `Wechatpay-Serial`: platform certificate serial or PUB_KEY_ID_….
     #[arg(long)]
-    serial: String,
+    serial: Option<String>,
+    /// Instead of the four flags: the response headers, one `Name: value` per
+    /// line (text or @FILE); the flags above override single values.
+    #[arg(long)]
+    headers: Option<String>,
+    /// HTTP status of the response: an error status without signature headers
+    /// is reported as an unsigned error response (with its error body).
+    #[arg(long, default_value_t = 200)]
+    status: u16,
     /// The raw body exactly as received: text, or @FILE (@- for stdin). Empty by default.
     #[arg(long, default_value = "")]
     body: String,
@@ -50,13 +60,47 @@ pub(crate) fn run(args: VerifyArgs) -> CmdResult {
     let verifier = ResponseVerifier::new(keys)
         .with_clock(FixedClock(now))
         .with_window(args.window);
-    let headers = SignatureHeaders {
-        timestamp: args.timestamp,
-        nonce: args.nonce,
-        signature: args.signature,
-        serial: args.serial,
-        signature_type: None,
+    let text = match &args.headers {
+        Some(h) => String::from_utf8(input::read_value(h)?)
+            .map_err(|_| CliError::input("the headers are not UTF-8 text"))?,
+        None => String::new(),
     };
+    let mut pairs: Vec<(String, String)> = text
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    for (name, value) in [
+        (headers::TIMESTAMP, args.timestamp),
+        (headers::NONCE, args.nonce),
+        (headers::SIGNATURE, args.signature),
+        (headers::SERIAL, args.serial),
+    ] {
+        if let Some(v) = value {
+            pairs.push((name.to_string(), v));
+        }
+    }
+    if !(200..300).contains(&args.status)
+        && !pairs
+            .iter()
+            .any(|(k, _)| k.to_ascii_lowercase().starts_with("wechatpay-"))
+    {
+        let e = VerifyError::UnsignedErrorResponse {
+            status: args.status,
+            error: ErrorBody::parse(&body).ok().map(Box::new),
+        };
+        let mut out = Output::new(args.json);
+        out.field("verified", json!(false), || {
+            format!("signature: NOT verified: {e}")
+        });
+        out.json_only("error", json!(e.to_string()));
+        out.finish();
+        return Ok(Outcome::CheckFailed);
+    }
+    let headers = SignatureHeaders::from_pairs(pairs).map_err(|e| {
+        CliError::from_err("the signature headers are incomplete", &e)
+            .hint("give --timestamp, --nonce, --signature and --serial, or --headers @FILE")
+    })?;
     let sign_string = SignString::response(&headers.timestamp, &headers.nonce, &body);
     let result = verifier.verify(&headers, &body);
     let mut out = Output::new(args.json);
