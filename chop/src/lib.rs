@@ -38,6 +38,7 @@
 pub mod clock;
 mod hex;
 pub mod key;
+pub mod miniprogram;
 pub mod secret;
 pub mod signer;
 pub mod wechatpay;
