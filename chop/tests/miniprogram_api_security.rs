@@ -432,15 +432,98 @@ fn sealed_request_opens_when_mirrored() {
     ));
 }
 
+/// A response "from the platform", made with the TEST ONLY platform key so
+/// that any plaintext can be tried.
+fn fake_response(plaintext: &str, ts: i64) -> (ResponseHeaders, Vec<u8>, ResponseOpener) {
+    use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
+    use chop::signer::Signer;
+    let c = ctx();
+    let url_path = s(&c, "url_path");
+    let aad = format!(
+        "{url_path}|{}|{ts}|{}",
+        s(&c, "appid"),
+        s(&c, "symmetric_sn")
+    );
+    let key = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, sym_key(&c).expose()).unwrap());
+    let mut buf = plaintext.as_bytes().to_vec();
+    key.seal_in_place_append_tag(
+        Nonce::assume_unique_for_key([3; 12]),
+        Aad::from(aad.as_bytes()),
+        &mut buf,
+    )
+    .unwrap();
+    let body = chop::miniprogram::EncryptedBody::from_sealed(&[3; 12], &buf).to_json();
+    let platform = RsaPrivateKey::load(
+        &read("keys/miniprogram/generated/platform_test_key.pem"),
+        None,
+    )
+    .unwrap();
+    let sig = platform
+        .sign(
+            SignatureScheme::RsaPssSha256,
+            SignString::new(&url_path, &s(&c, "appid"), ts, body.as_bytes()).as_bytes(),
+        )
+        .unwrap();
+    let mut certs = PlatformCertificates::default();
+    let cert =
+        Certificate::load(&read("keys/miniprogram/generated/platform_test_cert.pem")).unwrap();
+    certs.insert("c0ffee", &cert).unwrap();
+    let opener = ResponseOpener::new(s(&c, "appid"), sym_key(&c), s(&c, "symmetric_sn"), certs)
+        .with_clock(FixedClock(ts));
+    let headers = ResponseHeaders {
+        appid: Some(s(&c, "appid")),
+        timestamp: Some(ts.to_string()),
+        serial: Some("c0ffee".into()),
+        signature: Some(STANDARD.encode(sig)),
+        ..Default::default()
+    };
+    (headers, body.into_bytes(), opener)
+}
+
+#[test]
+fn fake_platform_response_opens() {
+    let (h, b, o) = fake_response(
+        r#"{"_appid":"wxba6223c06417af7b","_timestamp":1700000000,"errcode":0}"#,
+        1700000000,
+    );
+    assert!(o
+        .open(&s(&ctx(), "url"), &h, &b)
+        .unwrap()
+        .plaintext
+        .ends_with(r#""errcode":0}"#));
+}
+
 #[test]
 fn non_json_plaintext_is_a_typed_error() {
-    // Use the official response but with a plaintext that is not JSON: only
-    // reachable with a platform key, so check the error's text here instead.
-    let e = OpenError::PlaintextNotJson {
-        reason: "expected value".into(),
-    };
-    assert_eq!(
-        e.to_string(),
-        "the decrypted response is not a JSON object (expected value)"
+    let (h, b, o) = fake_response("errcode=0", 1700000000);
+    let e = o.open(&s(&ctx(), "url"), &h, &b).unwrap_err();
+    assert!(matches!(e, OpenError::PlaintextNotJson { .. }), "{e}");
+}
+
+#[test]
+fn plaintext_appid_and_timestamp_are_checked() {
+    let (h, b, o) = fake_response(
+        r#"{"_appid":"wxother","_timestamp":1700000000}"#,
+        1700000000,
     );
+    assert!(matches!(
+        o.open(&s(&ctx(), "url"), &h, &b),
+        Err(OpenError::PlaintextAppid { .. })
+    ));
+    let (h, b, o) = fake_response(
+        r#"{"_appid":"wxba6223c06417af7b","_timestamp":1600000000}"#,
+        1700000000,
+    );
+    assert_eq!(
+        o.open(&s(&ctx(), "url"), &h, &b).unwrap_err(),
+        OpenError::PlaintextTimestamp {
+            header: 1700000000,
+            inside: Some(1600000000)
+        }
+    );
+    let (h, b, o) = fake_response(r#"{"errcode":0}"#, 1700000000);
+    assert!(matches!(
+        o.open(&s(&ctx(), "url"), &h, &b),
+        Err(OpenError::PlaintextAppid { got: None, .. })
+    ));
 }
