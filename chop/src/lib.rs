@@ -36,6 +36,7 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod clock;
+pub mod crypto;
 mod hex;
 pub mod key;
 pub mod miniprogram;
