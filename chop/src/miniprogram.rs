@@ -40,3 +40,5 @@ pub use open::{
 pub use plaintext::SECURITY_FIELDS;
 pub use seal::{RequestSealer, SealInputs, SealedRequest, DEFAULT_MAX_BODY};
 pub use suite::Suite;
+#[cfg(feature = "sm")]
+pub use suite::{Sm2Encoding, Sm2Settings, Sm2UserId};

@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+#[cfg(feature = "sm")]
+use crate::crypto::sm::Sm2PublicKey;
 use crate::key::{Certificate, KeyError, RsaPublicKey};
 
 /// A platform certificate's public key, ready to verify responses.
@@ -11,6 +13,9 @@ use crate::key::{Certificate, KeyError, RsaPublicKey};
 pub enum PlatformKey {
     /// An RSA key (`RSAwithSHA256`).
     Rsa(RsaPublicKey),
+    /// An SM2 key (`SM2withSM3`).
+    #[cfg(feature = "sm")]
+    Sm2(Sm2PublicKey),
 }
 
 /// Where the opener finds platform certificates by number (证书编号 in the MP
@@ -43,17 +48,25 @@ impl PlatformCertificates {
     /// Adds the certificate `cert` under its MP-console `number`.
     ///
     /// # Errors
-    /// [`KeyError::NotRsa`] when the certificate does not hold an RSA key.
+    /// [`KeyError`] when the certificate holds neither an RSA nor (with the
+    /// `sm` feature) an SM2 key.
     pub fn insert(
         &mut self,
         number: impl Into<String>,
         cert: &Certificate,
     ) -> Result<(), KeyError> {
-        let key = cert.rsa_public_key().ok_or_else(|| KeyError::NotRsa {
-            found: cert.key_algorithm().to_string(),
-        })?;
-        self.keys
-            .insert(number.into(), PlatformKey::Rsa(key.clone()));
+        let key = match cert.rsa_public_key() {
+            Some(k) => PlatformKey::Rsa(k.clone()),
+            #[cfg(feature = "sm")]
+            None => PlatformKey::Sm2(Sm2PublicKey::from_certificate(cert)?),
+            #[cfg(not(feature = "sm"))]
+            None => {
+                return Err(KeyError::NotRsa {
+                    found: cert.key_algorithm().to_string(),
+                })
+            }
+        };
+        self.keys.insert(number.into(), key);
         Ok(())
     }
 

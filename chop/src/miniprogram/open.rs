@@ -138,6 +138,13 @@ impl ResponseOpener {
         }
     }
 
+    /// Uses `suite` (default AES256_GCM + RSAwithSHA256); for the SM suite the
+    /// symmetric key is the 16-byte SM4 key and the platform certificates hold SM2 keys.
+    pub fn with_suite(mut self, suite: Suite) -> Self {
+        self.suite = suite;
+        self
+    }
+
     /// Uses `clock` for the timestamp window (default: the system clock).
     pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
         self.clock = Arc::new(clock);
@@ -209,6 +216,15 @@ impl ResponseOpener {
                 sign_string.as_bytes(),
                 &raw_sig,
             ),
+            #[cfg(feature = "sm")]
+            PlatformKey::Sm2(k) => {
+                let settings = match &self.suite {
+                    Suite::Sm4GcmSm2(s) => s.clone(),
+                    Suite::AesGcmRsa => super::Sm2Settings::default(),
+                };
+                let id = settings.response_id.bytes(&used_serial);
+                k.verify_with_id(id, sign_string.as_bytes(), &raw_sig, settings.encoding)
+            }
         };
         if let Err(source) = verified {
             return Err(OpenError::SignatureMismatch {

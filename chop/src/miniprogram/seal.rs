@@ -7,8 +7,12 @@ use base64::Engine;
 
 use super::plaintext::{add_security_fields, PlaintextProblem};
 use super::suite::{self, SymError};
+#[cfg(feature = "sm")]
+use super::Sm2Settings;
 use super::{url_path, Aad, EncryptedBody, SealError, SignString, Suite, IV_LEN};
 use crate::clock::{random_bytes, Clock, SystemClock};
+#[cfg(feature = "sm")]
+use crate::crypto::sm::Sm2PrivateKey;
 use crate::secret::SecretBytes;
 use crate::signer::{SignatureScheme, Signer};
 
@@ -57,10 +61,18 @@ pub struct RequestSealer {
     sym_key: SecretBytes,
     sym_sn: String,
     asym_sn: Option<String>,
-    signer: Arc<dyn Signer>,
+    key: RequestKey,
     suite: Suite,
     clock: Arc<dyn Clock>,
     max_body: usize,
+}
+
+/// The private key that signs requests.
+#[derive(Debug, Clone)]
+enum RequestKey {
+    Rsa(Arc<dyn Signer>),
+    #[cfg(feature = "sm")]
+    Sm2(Arc<Sm2PrivateKey>),
 }
 
 /// A sealed request: every intermediate, printable exactly.
@@ -104,11 +116,47 @@ impl RequestSealer {
             sym_key,
             sym_sn: sym_sn.into(),
             asym_sn: None,
-            signer: Arc::new(signer),
+            key: RequestKey::Rsa(Arc::new(signer)),
             suite: Suite::AesGcmRsa,
             clock: Arc::new(SystemClock),
             max_body: DEFAULT_MAX_BODY,
         }
+    }
+
+    /// A sealer for `appid` with the SM4_GCM + SM2withSM3 suite and the
+    /// documented SM2 settings ([`Sm2Settings::default`]).
+    ///
+    /// `sym_key` is the 16-byte SM4 key; `asym_sn` is the number of the app's
+    /// asymmetric key (非对称密钥编号): it is the SM2 user ID of the signature
+    /// and is sent as `Wechatmp-Serial`.
+    #[cfg(feature = "sm")]
+    pub fn new_sm(
+        appid: impl Into<String>,
+        sym_key: SecretBytes,
+        sym_sn: impl Into<String>,
+        key: Sm2PrivateKey,
+        asym_sn: impl Into<String>,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            sym_key,
+            sym_sn: sym_sn.into(),
+            asym_sn: Some(asym_sn.into()),
+            key: RequestKey::Sm2(Arc::new(key)),
+            suite: Suite::sm(),
+            clock: Arc::new(SystemClock),
+            max_body: DEFAULT_MAX_BODY,
+        }
+    }
+
+    /// Changes the SM2 user ID or signature encoding of an SM sealer (no
+    /// effect on an RSA sealer).
+    #[cfg(feature = "sm")]
+    pub fn with_sm2_settings(mut self, settings: Sm2Settings) -> Self {
+        if matches!(self.key, RequestKey::Sm2(_)) {
+            self.suite = Suite::Sm4GcmSm2(settings);
+        }
+        self
     }
 
     /// Also sends `Wechatmp-Serial` with the number of the app's asymmetric key
@@ -205,9 +253,7 @@ impl RequestSealer {
         let encrypted = EncryptedBody::from_sealed(&inputs.iv, &sealed);
         let body = encrypted.to_json();
         let sign_string = SignString::new(path, &self.appid, inputs.timestamp, body.as_bytes());
-        let raw = self
-            .signer
-            .sign(SignatureScheme::RsaPssSha256, sign_string.as_bytes())?;
+        let raw = self.sign(sign_string.as_bytes())?;
         let signature = STANDARD.encode(raw);
         let mut headers = vec![
             ("Wechatmp-Appid", self.appid.clone()),
@@ -229,6 +275,24 @@ impl RequestSealer {
             signature,
             headers,
         })
+    }
+}
+
+impl RequestSealer {
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SealError> {
+        match &self.key {
+            RequestKey::Rsa(signer) => Ok(signer.sign(SignatureScheme::RsaPssSha256, message)?),
+            #[cfg(feature = "sm")]
+            RequestKey::Sm2(key) => {
+                let settings = match &self.suite {
+                    Suite::Sm4GcmSm2(s) => s.clone(),
+                    Suite::AesGcmRsa => Sm2Settings::default(),
+                };
+                let number = self.asym_sn.as_deref().unwrap_or_default();
+                let id = settings.request_id.bytes(number);
+                Ok(key.sign_with_id(id, message, settings.encoding)?)
+            }
+        }
     }
 }
 
