@@ -14,6 +14,9 @@
 //! way round and tells which check failed. [`ApiSecurityErrorCode`] explains
 //! the platform's 40230–40240 answers.
 //!
+//! Also here: classic open data ([`decrypt_open_data`], [`verify_raw_data`])
+//! and message-push encryption ([`MsgCrypt`], the WXBizMsgCrypt scheme).
+//!
 //! Source: <https://developers.weixin.qq.com/miniprogram/dev/server/getting_started/api_signature.html>.
 
 mod body;
@@ -22,7 +25,9 @@ mod errcode;
 mod error;
 mod headers;
 mod message;
+mod msg_crypt;
 mod open;
+mod open_data;
 mod plaintext;
 mod seal;
 mod suite;
@@ -33,9 +38,15 @@ pub use errcode::ApiSecurityErrorCode;
 pub use error::{OpenError, SealError, UnverifiedPlatformError};
 pub use headers::ResponseHeaders;
 pub use message::{url_path, Aad, SignString};
+pub use msg_crypt::{
+    msg_signature, verify_plain_signature, EncryptedMessage, MsgCrypt, MsgCryptError,
+};
 pub use open::{
     CertificateRotation, OpenedResponse, ResponseOpener, Verified, DEFAULT_MAX_RESPONSE,
     DEFAULT_WINDOW_SECS,
+};
+pub use open_data::{
+    decrypt_open_data, raw_data_signature, verify_raw_data, OpenData, OpenDataError, Watermark,
 };
 pub use plaintext::SECURITY_FIELDS;
 pub use seal::{RequestSealer, SealInputs, SealedRequest, DEFAULT_MAX_BODY};

@@ -1,7 +1,6 @@
 //! Mini Program API security: the official example from `vectors/miniprogram/`
 //! and every bad-input case.
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use base64::engine::general_purpose::STANDARD;
@@ -87,18 +86,20 @@ fn headers() -> ResponseHeaders {
     }
 }
 
+/// Folders this file runs, and prefixes whose every folder is run by
+/// `miniprogram_open_data_msg.rs` (it iterates over them).
+const CASES: &[&str] = &["official_api_signature"];
+const PREFIXES: &[&str] = &["open_data_", "raw_data_", "msg_"];
+
 #[test]
 fn every_vector_folder_is_run() {
-    let on_disk: BTreeSet<String> = std::fs::read_dir(vectors().join("miniprogram"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    let run: BTreeSet<String> = ["official_api_signature", "open_data", "wxbizmsgcrypt"]
-        .iter()
-        .map(|s| s.to_string())
-        .filter(|s| vectors().join("miniprogram").join(s).exists())
-        .collect();
-    assert_eq!(on_disk, run, "a vector folder exists that no test runs");
+    for entry in std::fs::read_dir(vectors().join("miniprogram")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            CASES.contains(&name.as_str()) || PREFIXES.iter().any(|p| name.starts_with(p)),
+            "vectors/miniprogram/{name} is run by no test"
+        );
+    }
 }
 
 #[test]

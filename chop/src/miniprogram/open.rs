@@ -29,6 +29,10 @@ pub const DEFAULT_MAX_RESPONSE: usize = 4 << 20;
 pub struct Verified<T>(T);
 
 impl<T> Verified<T> {
+    pub(crate) fn new(value: T) -> Self {
+        Self(value)
+    }
+
     /// The verified value.
     pub fn into_inner(self) -> T {
         self.0
