@@ -1,4 +1,5 @@
 //! The subcommands.
 
 pub(crate) mod key;
+pub(crate) mod miniprogram;
 pub(crate) mod wechatpay;

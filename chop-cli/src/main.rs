@@ -34,6 +34,9 @@ enum Command {
     /// Keys and certificates: inspect files, check that a key and a certificate pair.
     #[command(subcommand)]
     Key(cmd::key::KeyCmd),
+    /// WeChat Mini Program: API security (seal/open), open data, message push.
+    #[command(subcommand)]
+    Miniprogram(cmd::miniprogram::MiniprogramCmd),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Wechatpay(c) => cmd::wechatpay::run(c),
         Command::Key(c) => cmd::key::run(c),
+        Command::Miniprogram(c) => cmd::miniprogram::run(c),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

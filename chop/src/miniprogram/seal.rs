@@ -10,7 +10,7 @@ use super::suite::{self, SymError};
 #[cfg(feature = "sm")]
 use super::Sm2Settings;
 use super::{url_path, Aad, EncryptedBody, SealError, SignString, Suite, IV_LEN};
-use crate::clock::{random_bytes, Clock, SystemClock};
+use crate::clock::{random_bytes, Clock, RandomError, SystemClock};
 #[cfg(feature = "sm")]
 use crate::crypto::sm::Sm2PrivateKey;
 use crate::secret::SecretBytes;
@@ -29,6 +29,20 @@ pub struct SealInputs {
     pub iv: [u8; IV_LEN],
     /// The `_n` value (the guide recommends 16–32 random bytes, base64).
     pub nonce: String,
+}
+
+impl SealInputs {
+    /// `timestamp` with a random IV and a random `_n` (base64 of 16 bytes, unpadded).
+    ///
+    /// # Errors
+    /// [`RandomError`] when the system has no randomness.
+    pub fn random(timestamp: i64) -> Result<Self, RandomError> {
+        Ok(Self {
+            timestamp,
+            iv: random_bytes::<IV_LEN>()?,
+            nonce: STANDARD_NO_PAD.encode(random_bytes::<16>()?),
+        })
+    }
 }
 
 /// Encrypts and signs Mini Program API requests for one app.
@@ -192,11 +206,7 @@ impl RequestSealer {
     /// [`SealError`] for a bad URL, data that is not a JSON object, a wrong key
     /// length or a failed signer.
     pub fn seal(&self, url: &str, data: &[u8]) -> Result<SealedRequest, SealError> {
-        let inputs = SealInputs {
-            timestamp: self.clock.now_unix(),
-            iv: random_bytes::<IV_LEN>()?,
-            nonce: STANDARD_NO_PAD.encode(random_bytes::<16>()?),
-        };
+        let inputs = SealInputs::random(self.clock.now_unix())?;
         self.seal_with(url, data, &inputs)
     }
 
