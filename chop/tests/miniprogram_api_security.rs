@@ -528,3 +528,11 @@ fn plaintext_appid_and_timestamp_are_checked() {
         Err(OpenError::PlaintextAppid { got: None, .. })
     ));
 }
+
+#[test]
+fn relative_url_is_refused_when_opening() {
+    let e = opener()
+        .open("/wxa/getuserriskrank", &headers(), &body())
+        .unwrap_err();
+    assert!(matches!(e, OpenError::Url { .. }), "{e}");
+}

@@ -111,6 +111,14 @@ pub enum OpenError {
     /// The platform answered with an unsigned `errcode`/`errmsg` body.
     #[error("{0}")]
     Unverified(UnverifiedPlatformError),
+    /// The request URL cannot be used as `urlpath`.
+    #[error("cannot use the URL `{url}`: {reason}")]
+    Url {
+        /// The URL given.
+        url: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A required response header is missing.
     #[error("the response has no `{header}` header: pass every Wechatmp-* response header; without it the response cannot be verified (was API security switched on for this API?)")]
     MissingHeader {

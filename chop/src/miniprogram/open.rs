@@ -13,7 +13,7 @@ use super::plaintext::{read_security_fields, PlaintextProblem};
 use super::suite::{self, SymError};
 use super::{
     url_path, Aad, ApiSecurityErrorCode, EncryptedBody, OpenError, PlatformCertStore, PlatformKey,
-    ResponseHeaders, SignString, Suite, UnverifiedPlatformError,
+    ResponseHeaders, SealError, SignString, Suite, UnverifiedPlatformError,
 };
 use crate::clock::{Clock, SystemClock};
 use crate::secret::SecretBytes;
@@ -189,10 +189,12 @@ impl ResponseOpener {
         if let Some(e) = unverified_error(body) {
             return Err(OpenError::Unverified(e));
         }
-        let path = url_path(url).map_err(|_| {
-            OpenError::Body(super::BodyError::NotJson {
-                reason: format!("the request URL `{url}` has no http(s) scheme"),
-            })
+        let path = url_path(url).map_err(|e| match e {
+            SealError::Url { url, reason } => OpenError::Url { url, reason },
+            other => OpenError::Url {
+                url: url.to_string(),
+                reason: other.to_string(),
+            },
         })?;
         let appid = require(&headers.appid, "Wechatmp-Appid")?;
         let ts_text = require(&headers.timestamp, "Wechatmp-TimeStamp")?;
