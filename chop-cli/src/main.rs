@@ -37,6 +37,9 @@ enum Command {
     /// WeChat Mini Program: API security (seal/open), open data, message push.
     #[command(subcommand)]
     Miniprogram(cmd::miniprogram::MiniprogramCmd),
+    /// Say exactly why a signature fails: findings with stable codes and fixes.
+    #[command(subcommand)]
+    Doctor(cmd::doctor::DoctorCmd),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         Command::Wechatpay(c) => cmd::wechatpay::run(c),
         Command::Key(c) => cmd::key::run(c),
         Command::Miniprogram(c) => cmd::miniprogram::run(c),
+        Command::Doctor(c) => cmd::doctor::run(c),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -37,6 +37,7 @@
 
 pub mod clock;
 pub mod crypto;
+pub mod diagnose;
 mod hex;
 pub mod key;
 pub mod miniprogram;
