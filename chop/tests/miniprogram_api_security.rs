@@ -536,3 +536,93 @@ fn relative_url_is_refused_when_opening() {
         .unwrap_err();
     assert!(matches!(e, OpenError::Url { .. }), "{e}");
 }
+
+#[test]
+fn header_map_has_every_header() {
+    let sealed = sealer()
+        .with_asymmetric_sn("97845f6ed842ea860df6fdf65941ff56")
+        .seal_with(&s(&ctx(), "url"), b"{}", &inputs())
+        .unwrap();
+    let map = sealed.header_map().unwrap();
+    assert_eq!(map["wechatmp-appid"], "wxba6223c06417af7b");
+    assert_eq!(map["wechatmp-timestamp"], "1635927954");
+    assert_eq!(map["wechatmp-serial"], "97845f6ed842ea860df6fdf65941ff56");
+    assert_eq!(map["content-type"], "application/json");
+    assert_eq!(map["wechatmp-signature"], sealed.signature.as_str());
+}
+
+#[test]
+fn malformed_headers_are_typed_errors() {
+    let mut h = headers();
+    h.timestamp = Some("yesterday".into());
+    assert_eq!(
+        open_err(&h, &body()),
+        OpenError::BadTimestamp {
+            value: "yesterday".into()
+        }
+    );
+    let mut h = headers();
+    h.signature = Some("not base64!".into());
+    assert_eq!(
+        open_err(&h, &body()),
+        OpenError::BadSignatureEncoding {
+            header: "Wechatmp-Signature"
+        }
+    );
+    // Rotation pair with the deprecated signature missing.
+    let mut h = headers();
+    h.serial = Some("ffff".into());
+    h.deprecated_serial = Some("79ba700ea147819f640941bceb38b1d1".into());
+    h.deprecated_signature = None;
+    assert_eq!(
+        open_err(&h, &body()),
+        OpenError::MissingHeader {
+            header: "Wechatmp-Signature-Deprecated"
+        }
+    );
+}
+
+#[test]
+fn header_map_from_http_response() {
+    let mut map = http::HeaderMap::new();
+    map.insert("Wechatmp-Appid", "wxba6223c06417af7b".parse().unwrap());
+    map.insert("Wechatmp-TimeStamp", "1635927956".parse().unwrap());
+    map.insert(
+        "Wechatmp-Serial",
+        "79ba700ea147819f640941bceb38b1d1".parse().unwrap(),
+    );
+    map.insert(
+        "Wechatmp-Signature",
+        text("response_signature.b64").parse().unwrap(),
+    );
+    let h = ResponseHeaders::from_header_map(&map);
+    assert!(opener().open(&s(&ctx(), "url"), &h, &body()).is_ok());
+}
+
+#[derive(Debug)]
+struct BrokenSigner;
+
+impl chop::signer::Signer for BrokenSigner {
+    fn sign(&self, _: SignatureScheme, _: &[u8]) -> Result<Vec<u8>, chop::signer::SignError> {
+        Err(chop::signer::SignError::Backend {
+            reason: "HSM offline".into(),
+        })
+    }
+}
+
+#[test]
+fn field_and_signer_failures_are_typed() {
+    let url = s(&ctx(), "url");
+    let e = RequestSealer::new("wx app", sym_key(&ctx()), "sn", BrokenSigner)
+        .seal_with(&url, b"{}", &inputs())
+        .unwrap_err();
+    assert!(matches!(e, SealError::Field { field: "appid", .. }), "{e}");
+    let e = RequestSealer::new("wxapp", sym_key(&ctx()), "a|b", BrokenSigner)
+        .seal_with(&url, b"{}", &inputs())
+        .unwrap_err();
+    assert!(matches!(e, SealError::Field { .. }), "{e}");
+    let e = RequestSealer::new("wxapp", sym_key(&ctx()), "sn", BrokenSigner)
+        .seal_with(&url, b"{}", &inputs())
+        .unwrap_err();
+    assert_eq!(e.to_string(), "the signing backend failed: HSM offline");
+}

@@ -288,6 +288,25 @@ impl RequestSealer {
     }
 }
 
+impl SealedRequest {
+    /// The headers as an `http::HeaderMap`, to set on a request.
+    ///
+    /// # Errors
+    /// [`SealError::Field`] when a value cannot go into an HTTP header (checked
+    /// values always can).
+    pub fn header_map(&self) -> Result<http::HeaderMap, SealError> {
+        let mut map = http::HeaderMap::with_capacity(self.headers.len());
+        for (name, value) in &self.headers {
+            let v = http::HeaderValue::from_str(value).map_err(|_| SealError::Field {
+                field: "header",
+                reason: format!("the value of {name} cannot go into an HTTP header"),
+            })?;
+            map.insert(*name, v);
+        }
+        Ok(map)
+    }
+}
+
 impl RequestSealer {
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SealError> {
         match &self.key {
