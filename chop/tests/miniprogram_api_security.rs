@@ -626,3 +626,58 @@ fn field_and_signer_failures_are_typed() {
         .unwrap_err();
     assert_eq!(e.to_string(), "the signing backend failed: HSM offline");
 }
+
+#[test]
+fn extreme_timestamps_do_not_panic() {
+    // A signature check fails first for a forged timestamp; the window
+    // arithmetic must not overflow either way.
+    for ts in ["-9223372036854775808", "9223372036854775807"] {
+        let mut h = headers();
+        h.timestamp = Some(ts.into());
+        assert!(matches!(
+            open_err(&h, &body()),
+            OpenError::SignatureMismatch { .. }
+        ));
+    }
+    let e = OpenError::Stale {
+        timestamp: i64::MIN,
+        now: i64::MAX,
+        window: 300,
+    };
+    assert!(e.to_string().contains("18446744073709551615 s away"));
+    let (h, b, o) = fake_response(
+        r#"{"_appid":"wxba6223c06417af7b","_timestamp":-9223372036854775808}"#,
+        i64::MIN,
+    );
+    let o = o.with_clock(FixedClock(i64::MAX));
+    assert!(matches!(
+        o.open(&s(&ctx(), "url"), &h, &b),
+        Err(OpenError::Stale { .. })
+    ));
+}
+
+#[test]
+fn mutated_bodies_and_headers_never_panic_and_never_open() {
+    let url = s(&ctx(), "url");
+    let o = opener();
+    let original = body();
+    for i in 0..original.len() {
+        for bit in [0x01u8, 0x80] {
+            let mut b = original.clone();
+            b[i] ^= bit;
+            assert!(
+                o.open(&url, &headers(), &b).is_err(),
+                "byte {i} bit {bit:#x}"
+            );
+        }
+    }
+    for cut in 0..original.len() {
+        assert!(o.open(&url, &headers(), &original[..cut]).is_err());
+    }
+    let sig = text("response_signature.b64");
+    for cut in 0..sig.len() {
+        let mut h = headers();
+        h.signature = Some(sig[..cut].to_string());
+        assert!(o.open(&url, &h, &original).is_err());
+    }
+}

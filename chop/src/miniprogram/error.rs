@@ -167,7 +167,7 @@ pub enum OpenError {
         source: BadSignature,
     },
     /// The timestamp is outside the allowed window.
-    #[error("the response timestamp {timestamp} is {} s away from now ({now}), more than the {window} s allowed: check the server clock, or this is a replayed response", (now - timestamp).abs())]
+    #[error("the response timestamp {timestamp} is {} s away from now ({now}), more than the {window} s allowed: check the server clock, or this is a replayed response", now.abs_diff(*timestamp))]
     Stale {
         /// `Wechatmp-TimeStamp`.
         timestamp: i64,

@@ -240,7 +240,7 @@ impl ResponseOpener {
             });
         }
         let now = self.clock.now_unix();
-        if (now - timestamp).abs() > self.window {
+        if now.abs_diff(timestamp) > self.window.unsigned_abs() {
             return Err(OpenError::Stale {
                 timestamp,
                 now,
