@@ -489,3 +489,60 @@ fn sm_suite_seal_then_open() {
         .success()
         .stdout(predicate::str::contains(r#""a":1}"#));
 }
+
+#[test]
+fn open_during_rotation_warns_to_replace_the_certificate() {
+    let sig = text(&format!("{CASE}/response_signature.b64"));
+    let mut c = chop();
+    c.args([
+        "miniprogram",
+        "open",
+        "--appid",
+        "wxba6223c06417af7b",
+        "--url",
+        URL,
+        "--sym-key",
+        SYM,
+        "--sym-sn",
+        SYM_SN,
+    ])
+    .args([
+        "--cert",
+        &v("keys/miniprogram/api_signature_platform_cert_79ba700ea147819f640941bceb38b1d1.pem"),
+    ])
+    .args([
+        "--cert-sn",
+        "2171af9cdf1d7404423852e7e183d852",
+        "--timestamp",
+        "1635927956",
+        "--serial",
+        CERT_SN,
+    ])
+    .args([
+        "--signature",
+        "eA==",
+        "--deprecated-serial",
+        "2171af9cdf1d7404423852e7e183d852",
+        "--deprecated-signature",
+        &sig,
+    ])
+    .args([
+        "--body",
+        &format!("@{}", v(&format!("{CASE}/response_body.json"))),
+        "--now",
+        "1635927956",
+        "--json",
+    ]);
+    let out = c
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("is being retired"))
+        .get_output()
+        .stdout
+        .clone();
+    let j: Value = serde_json::from_slice(&out).unwrap();
+    assert!(j["warning"]
+        .as_str()
+        .unwrap()
+        .contains("download certificate 79ba700ea147819f640941bceb38b1d1"));
+}

@@ -110,7 +110,9 @@ pub(crate) fn run(args: OpenArgs) -> CmdResult {
             });
             if let Some(r) = &opened.rotation {
                 out.field("warning", json!(r.to_string()), || format!("warning: {r}"));
-                eprintln!("warning: {r}");
+                if args.json {
+                    eprintln!("warning: {r}");
+                }
             }
             out.field("sign_string", json!(opened.sign_string.to_string()), || {
                 format!(
