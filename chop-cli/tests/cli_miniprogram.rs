@@ -546,3 +546,49 @@ fn open_during_rotation_warns_to_replace_the_certificate() {
         .unwrap()
         .contains("download certificate 79ba700ea147819f640941bceb38b1d1"));
 }
+
+#[test]
+fn errcode_and_raw_data() {
+    chop()
+        .args(["miniprogram", "errcode", "40234"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("40234 API_Invalid_Signature"))
+        .stdout(predicate::str::contains(
+            "what to do: rebuild the sign string",
+        ));
+    chop()
+        .args(["miniprogram", "errcode", "45009"])
+        .assert()
+        .code(2);
+    let dir = "miniprogram/raw_data_official_signature";
+    let sig = text(&format!("{dir}/signature.hex"));
+    let raw = format!("@{}", v(&format!("{dir}/raw_data.txt")));
+    chop()
+        .args([
+            "miniprogram",
+            "check-raw-data",
+            "--session-key",
+            "HyVFkGl5F5OQWJZZaNzBBg==",
+            "--raw-data",
+            &raw,
+            "--signature",
+            &sig,
+        ])
+        .assert()
+        .success();
+    chop()
+        .args([
+            "miniprogram",
+            "check-raw-data",
+            "--session-key",
+            "tiihtNczf5v6AKRyjwEUhQ==",
+            "--raw-data",
+            &raw,
+            "--signature",
+            &sig,
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("wx.login"));
+}

@@ -25,6 +25,40 @@ pub(crate) enum MiniprogramCmd {
     /// Message push (WXBizMsgCrypt): decrypt, encrypt, verify the server URL.
     #[command(subcommand)]
     Msg(msg::MsgCmd),
+    /// Explain an API-security errcode (40230–40240): its meaning and what to fix.
+    Errcode(ErrcodeArgs),
+    /// Check the rawData signature sha1(rawData + session_key). Exit 1 when it does not match.
+    CheckRawData(data::CheckRawDataArgs),
+}
+
+/// `chop miniprogram errcode`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ErrcodeArgs {
+    /// The errcode the platform answered with.
+    code: i64,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+fn errcode(args: ErrcodeArgs) -> CmdResult {
+    let code = chop::miniprogram::ApiSecurityErrorCode::from_code(args.code).ok_or_else(|| {
+        CliError::input(format!("{} is not an API-security errcode", args.code))
+            .hint("API security uses 40230–40240; other codes are documented with each API")
+    })?;
+    let mut out = crate::output::Output::new(args.json);
+    out.field("errcode", serde_json::json!(code.code()), || {
+        format!("{} {}", code.code(), code.name())
+    });
+    out.json_only("name", serde_json::json!(code.name()));
+    out.field("meaning", serde_json::json!(code.meaning()), || {
+        format!("meaning: {}", code.meaning())
+    });
+    out.field("fix", serde_json::json!(code.fix()), || {
+        format!("what to do: {}", code.fix())
+    });
+    out.finish();
+    Ok(crate::error::Outcome::Ok)
 }
 
 pub(crate) fn run(cmd: MiniprogramCmd) -> CmdResult {
@@ -33,6 +67,8 @@ pub(crate) fn run(cmd: MiniprogramCmd) -> CmdResult {
         MiniprogramCmd::Open(a) => open::run(a),
         MiniprogramCmd::DecryptData(a) => data::run(a),
         MiniprogramCmd::Msg(c) => msg::run(c),
+        MiniprogramCmd::Errcode(a) => errcode(a),
+        MiniprogramCmd::CheckRawData(a) => data::check_raw_data(a),
     }
 }
 

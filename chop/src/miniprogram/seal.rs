@@ -176,7 +176,9 @@ impl RequestSealer {
     /// Also sends `Wechatmp-Serial` with the number of the app's asymmetric key
     /// (非对称密钥编号). The guide's header table lists only Appid, TimeStamp and
     /// Signature, but the platform answers 40230 (missing Wechatmp-Serial) on
-    /// some APIs without it, so sending it is recommended.
+    /// some APIs without it (reported in binarywang/WxJava issue #3915 for
+    /// `/cgi-bin/express/intracity/*`, fixed by sending this header, not by
+    /// signing the number), so sending it is recommended.
     pub fn with_asymmetric_sn(mut self, sn: impl Into<String>) -> Self {
         self.asym_sn = Some(sn.into());
         self
