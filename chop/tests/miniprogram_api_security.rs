@@ -681,3 +681,16 @@ fn mutated_bodies_and_headers_never_panic_and_never_open() {
         assert!(o.open(&url, &h, &original).is_err());
     }
 }
+
+#[test]
+fn opens_an_http_response() {
+    let resp = http::Response::builder()
+        .header("Wechatmp-Appid", "wxba6223c06417af7b")
+        .header("Wechatmp-TimeStamp", "1635927956")
+        .header("Wechatmp-Serial", "79ba700ea147819f640941bceb38b1d1")
+        .header("Wechatmp-Signature", text("response_signature.b64"))
+        .body(body())
+        .unwrap();
+    let opened = opener().open_response(&s(&ctx(), "url"), &resp).unwrap();
+    assert_eq!(opened.plaintext, text("response_plaintext.json"));
+}

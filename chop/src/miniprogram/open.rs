@@ -210,8 +210,13 @@ impl ResponseOpener {
             value: ts_text.to_string(),
         })?;
 
-        let (used_serial, used_sig, sig_header, rotation, key) =
-            self.pick(headers, serial, signature)?;
+        let Chosen {
+            serial: used_serial,
+            signature: used_sig,
+            header: sig_header,
+            rotation,
+            key,
+        } = self.pick(headers, serial, signature)?;
         let raw_sig = STANDARD
             .decode(used_sig)
             .map_err(|_| OpenError::BadSignatureEncoding { header: sig_header })?;
@@ -301,31 +306,35 @@ impl ResponseOpener {
         }))
     }
 
+    /// [`ResponseOpener::open`] for an `http::Response` (headers read with
+    /// [`ResponseHeaders::from_header_map`], body as received).
+    ///
+    /// # Errors
+    /// As [`ResponseOpener::open`].
+    pub fn open_response<B: AsRef<[u8]>>(
+        &self,
+        url: &str,
+        response: &http::Response<B>,
+    ) -> Result<Verified<OpenedResponse>, OpenError> {
+        let headers = ResponseHeaders::from_header_map(response.headers());
+        self.open(url, &headers, response.body().as_ref())
+    }
+
     /// Chooses the (serial, signature) pair whose certificate is configured.
-    #[allow(clippy::type_complexity)]
     fn pick<'a>(
         &self,
         headers: &'a ResponseHeaders,
         serial: &'a str,
         signature: &'a str,
-    ) -> Result<
-        (
-            String,
-            &'a str,
-            &'static str,
-            Option<CertificateRotation>,
-            PlatformKey,
-        ),
-        OpenError,
-    > {
+    ) -> Result<Chosen<'a>, OpenError> {
         if let Some(key) = self.certs.get(serial) {
-            return Ok((
-                serial.to_string(),
+            return Ok(Chosen {
+                serial: serial.to_string(),
                 signature,
-                "Wechatmp-Signature",
-                None,
+                header: "Wechatmp-Signature",
+                rotation: None,
                 key,
-            ));
+            });
         }
         if let Some(dep) = headers.deprecated_serial.as_deref() {
             if let Some(key) = self.certs.get(dep) {
@@ -333,17 +342,16 @@ impl ResponseOpener {
                     &headers.deprecated_signature,
                     "Wechatmp-Signature-Deprecated",
                 )?;
-                let rotation = CertificateRotation {
-                    retiring: dep.to_string(),
-                    current: serial.to_string(),
-                };
-                return Ok((
-                    dep.to_string(),
-                    sig,
-                    "Wechatmp-Signature-Deprecated",
-                    Some(rotation),
+                return Ok(Chosen {
+                    serial: dep.to_string(),
+                    signature: sig,
+                    header: "Wechatmp-Signature-Deprecated",
+                    rotation: Some(CertificateRotation {
+                        retiring: dep.to_string(),
+                        current: serial.to_string(),
+                    }),
                     key,
-                ));
+                });
             }
         }
         Err(OpenError::UnknownSerial {
@@ -352,6 +360,15 @@ impl ResponseOpener {
             known: self.certs.numbers(),
         })
     }
+}
+
+/// The certificate and signature picked from the headers.
+struct Chosen<'a> {
+    serial: String,
+    signature: &'a str,
+    header: &'static str,
+    rotation: Option<CertificateRotation>,
+    key: PlatformKey,
 }
 
 fn require<'a>(value: &'a Option<String>, header: &'static str) -> Result<&'a str, OpenError> {
