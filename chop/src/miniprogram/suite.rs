@@ -46,13 +46,15 @@ pub enum Sm2UserId {
 /// The defaults come from the official guide (服务端API签名加密指南,
 /// <https://developers.weixin.qq.com/miniprogram/dev/server/getting_started/api_signature.html>):
 /// - §3.2.1 «SM2withSM3签名需要用到的ID为开发者非对称密钥编号»: requests use the
-///   app's asymmetric key number as the SM2 user ID;
+///   app's asymmetric key number as the SM2 user ID (SKIT's
+///   `WechatApiSecurityApiInterceptor` passes the same number as the ID);
 /// - §4.1.1 «SM2withSM3验签需要用到的ID为平台证书编号»: responses use the
 ///   platform certificate number;
-/// - the guide does not state the signature encoding. The default is ASN.1 DER
-///   (`SEQUENCE { r, s }`), what BouncyCastle's `SM3withSM2` signature (the
-///   guide's `java_sm` sample library) produces, and the default of SKIT's
-///   `SM2Utility.SignWithSM3` (`asn1Encoding = true`). Set [`Sm2Encoding::Raw`]
+/// - the guide does not state the signature encoding, and no official SM
+///   example is published. The default is ASN.1 DER (`SEQUENCE { r, s }`): what
+///   BouncyCastle's `SM3withSM2` signer and OpenSSL produce, and the default of
+///   SKIT's `SM2Utility.SignWithSM3` (`asn1Encoding = true`), which implements
+///   this API. It is not checked against the platform; set [`Sm2Encoding::Raw`]
 ///   for `r ‖ s` if the platform answers 40234.
 #[cfg(feature = "sm")]
 #[derive(Debug, Clone, PartialEq, Eq)]
