@@ -14,6 +14,32 @@
 //! way round and tells which check failed. [`ApiSecurityErrorCode`] explains
 //! the platform's 40230–40240 answers.
 //!
+//! ```
+//! use chop::key::{Certificate, RsaPrivateKey};
+//! use chop::miniprogram::{PlatformCertificates, RequestSealer, ResponseOpener};
+//! use chop::secret::SecretBytes;
+//! # use base64::Engine;
+//! # let b64 = base64::engine::general_purpose::STANDARD;
+//! # let key_pem = std::fs::read("../vectors/keys/miniprogram/api_signature_app_private_key_97845f6ed842ea860df6fdf65941ff56.pem")?;
+//! # let cert_pem = std::fs::read("../vectors/keys/miniprogram/api_signature_platform_cert_79ba700ea147819f640941bceb38b1d1.pem")?;
+//! // Once, at start-up: the keys and numbers from the MP console (API安全).
+//! let sym = || SecretBytes::new(b64.decode("otUpngOjU+nVQaWJIC3D/yMLV17RKaP6t4Ot9tbnzLY=").unwrap());
+//! let sealer = RequestSealer::new("wxba6223c06417af7b", sym(), "fa05fe1e5bcc79b81ad5ad4b58acf787",
+//!     RsaPrivateKey::load(&key_pem, None)?);
+//! let mut certs = PlatformCertificates::default();
+//! certs.insert("79ba700ea147819f640941bceb38b1d1", &Certificate::load(&cert_pem)?)?;
+//! let opener = ResponseOpener::new("wxba6223c06417af7b", sym(), "fa05fe1e5bcc79b81ad5ad4b58acf787", certs);
+//!
+//! // Per request: send `sealed.body` with `sealed.headers`, then open the answer
+//! // with `opener.open_response(url, &response)`.
+//! let url = "https://api.weixin.qq.com/wxa/getuserriskrank?access_token=ACCESS_TOKEN";
+//! let sealed = sealer.seal(url, br#"{"appid":"wxba6223c06417af7b","openid":"o","scene":0}"#)?;
+//! println!("aad: {}\nsign string: {}", sealed.aad, sealed.sign_string.escaped());
+//! assert!(sealed.body.starts_with(r#"{"iv":""#));
+//! # let _ = opener;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! Also here: classic open data ([`decrypt_open_data`], [`verify_raw_data`])
 //! and message-push encryption ([`MsgCrypt`], the WXBizMsgCrypt scheme).
 //!

@@ -145,3 +145,56 @@ fn the_reference_seals_and_chop_opens() {
         .open(URL_PATH, &headers, tampered.as_bytes())
         .is_err());
 }
+
+/// SM4_GCM: Python `cryptography` (OpenSSL's SM4-GCM) decrypts what chop's SM
+/// suite seals, with the same AAD. (The SM2 signature is checked with the
+/// openssl CLI in `miniprogram_sm.rs`.)
+#[cfg(feature = "sm")]
+#[test]
+fn sm4_gcm_body_decrypts_with_python_cryptography() {
+    let key = chop::crypto::sm::Sm2PrivateKey::load(
+        &std::fs::read(root().join("vectors/keys/upstream/skit_sm2_private_key_pkcs8.pem"))
+            .unwrap(),
+    )
+    .unwrap();
+    let sealer = RequestSealer::new_sm(APPID, SecretBytes::new(vec![0x42; 16]), SYM_SN, key, "k1")
+        .with_clock(FixedClock(TS));
+    let sealed = sealer
+        .seal(URL_PATH, r#"{"note":"中文"}"#.as_bytes())
+        .unwrap();
+    let python = root().join(".tools/venv/bin/python");
+    assert!(python.exists(), "run ./scripts/setup-interop first");
+    let script = r#"
+import base64, json, sys
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+a = json.load(sys.stdin)
+b = json.loads(a["body"])
+d = Cipher(algorithms.SM4(bytes([0x42] * 16)), modes.GCM(base64.b64decode(b["iv"]), base64.b64decode(b["authtag"]))).decryptor()
+d.authenticate_additional_data(a["aad"].encode())
+sys.stdout.write((d.update(base64.b64decode(b["data"])) + d.finalize()).decode())
+"#;
+    let mut child = Command::new(&python)
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(
+            json!({"body": sealed.body, "aad": sealed.aad.as_str()})
+                .to_string()
+                .as_bytes(),
+        )
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), sealed.plaintext);
+}
