@@ -592,3 +592,61 @@ fn errcode_and_raw_data() {
         .code(1)
         .stdout(predicate::str::contains("wx.login"));
 }
+
+#[test]
+fn msg_decrypt_from_an_xml_body() {
+    let dir = "miniprogram/msg_mp_official_sample_spamtest";
+    let xml = format!("<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><Encrypt><![CDATA[{}]]></Encrypt></xml>", text(&format!("{dir}/encrypt.b64")));
+    chop()
+        .args([
+            "miniprogram",
+            "msg",
+            "decrypt",
+            "--token",
+            "spamtest",
+            "--aes-key",
+            "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+        ])
+        .args([
+            "--receive-id",
+            "wx2c2769f8efd9abc2",
+            "--timestamp",
+            "1409735669",
+            "--nonce",
+            "1320562132",
+        ])
+        .args([
+            "--msg-signature",
+            "5d197aaffba7e9b25a30732f161a50dee96bd5fa",
+            "--body",
+            &xml,
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "<Content><![CDATA[abcdteT]]></Content>",
+        ));
+    chop()
+        .args([
+            "miniprogram",
+            "msg",
+            "decrypt",
+            "--token",
+            "spamtest",
+            "--aes-key",
+            "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+        ])
+        .args([
+            "--timestamp",
+            "1",
+            "--nonce",
+            "2",
+            "--msg-signature",
+            "x",
+            "--body",
+            "<xml></xml>",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no Encrypt field"));
+}

@@ -65,7 +65,8 @@ pub use error::{OpenError, SealError, UnverifiedPlatformError};
 pub use headers::ResponseHeaders;
 pub use message::{url_path, Aad, SignString};
 pub use msg_crypt::{
-    msg_signature, verify_plain_signature, EncryptedMessage, MsgCrypt, MsgCryptError,
+    extract_encrypt, msg_signature, verify_plain_signature, EncryptedMessage, MsgCrypt,
+    MsgCryptError,
 };
 pub use open::{
     CertificateRotation, OpenedResponse, ResponseOpener, Verified, DEFAULT_MAX_RESPONSE,

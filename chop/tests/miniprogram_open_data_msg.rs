@@ -238,3 +238,42 @@ fn plain_mode_url_signature() {
     verify_plain_signature(&token, "1409659589", "263014780", expected).unwrap();
     assert!(verify_plain_signature(&token, "1409659589", "263014781", expected).is_err());
 }
+
+#[test]
+fn encrypt_is_taken_from_xml_or_json_bodies() {
+    use chop::miniprogram::extract_encrypt;
+    let case = "msg_mp_official_sample_spamtest";
+    let encrypt = file(case, "encrypt.b64");
+    let xml = format!("<xml>\n<ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName>\n<Encrypt><![CDATA[{encrypt}]]></Encrypt>\n</xml>");
+    assert_eq!(extract_encrypt(xml.as_bytes()).unwrap(), encrypt);
+    let json = format!(r#"{{"ToUserName":"gh_10f6c3c3ac5a","Encrypt":"{encrypt}"}}"#);
+    assert_eq!(extract_encrypt(json.as_bytes()).unwrap(), encrypt);
+    assert_eq!(
+        extract_encrypt(b"<xml><Content>hi</Content></xml>").unwrap_err(),
+        MsgCryptError::NoEncrypt
+    );
+    assert_eq!(
+        extract_encrypt(br#"{"Content":"hi"}"#).unwrap_err(),
+        MsgCryptError::NoEncrypt
+    );
+    assert_eq!(
+        extract_encrypt(b"\xff").unwrap_err(),
+        MsgCryptError::NoEncrypt
+    );
+    // The reply round-trips through its own XML and JSON.
+    let c = MsgCrypt::new(
+        "spamtest",
+        "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+        "wx2c2769f8efd9abc2",
+    )
+    .unwrap();
+    let reply = c.encrypt_with(b"<xml>ok</xml>", "1409735669", "1320562132", [1; 16]);
+    for body in [reply.to_xml(), reply.to_json()] {
+        let e = extract_encrypt(body.as_bytes()).unwrap();
+        assert_eq!(
+            *c.decrypt(&reply.msg_signature, "1409735669", "1320562132", &e)
+                .unwrap(),
+            "<xml>ok</xml>"
+        );
+    }
+}

@@ -56,6 +56,68 @@ pub struct EncryptedMessage {
     pub nonce: String,
 }
 
+impl EncryptedMessage {
+    /// The XML reply of the official samples.
+    ///
+    /// ```
+    /// let m = chop::miniprogram::EncryptedMessage { encrypt: "RW5j".into(), msg_signature: "ab".into(), timestamp: "1".into(), nonce: "n".into() };
+    /// assert_eq!(m.to_xml(), "<xml>\n<Encrypt><![CDATA[RW5j]]></Encrypt>\n<MsgSignature><![CDATA[ab]]></MsgSignature>\n<TimeStamp>1</TimeStamp>\n<Nonce><![CDATA[n]]></Nonce>\n</xml>");
+    /// ```
+    pub fn to_xml(&self) -> String {
+        format!(
+            "<xml>\n<Encrypt><![CDATA[{}]]></Encrypt>\n<MsgSignature><![CDATA[{}]]></MsgSignature>\n<TimeStamp>{}</TimeStamp>\n<Nonce><![CDATA[{}]]></Nonce>\n</xml>",
+            self.encrypt, self.msg_signature, self.timestamp, self.nonce
+        )
+    }
+
+    /// The JSON reply (message push in JSON format).
+    pub fn to_json(&self) -> String {
+        serde_json::json!({
+            "Encrypt": self.encrypt,
+            "MsgSignature": self.msg_signature,
+            "TimeStamp": self.timestamp,
+            "Nonce": self.nonce,
+        })
+        .to_string()
+    }
+}
+
+/// The `Encrypt` field of a pushed message body, XML (`<Encrypt><![CDATA[…]]></Encrypt>`)
+/// or JSON (`{"Encrypt":"…"}`).
+///
+/// ```
+/// use chop::miniprogram::extract_encrypt;
+/// assert_eq!(extract_encrypt(b"<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[RW5j]]></Encrypt></xml>")?, "RW5j");
+/// assert_eq!(extract_encrypt(br#"{"ToUserName":"gh","Encrypt":"RW5j"}"#)?, "RW5j");
+/// # Ok::<(), chop::miniprogram::MsgCryptError>(())
+/// ```
+///
+/// # Errors
+/// [`MsgCryptError::NoEncrypt`] when the body has no `Encrypt` field.
+pub fn extract_encrypt(body: &[u8]) -> Result<String, MsgCryptError> {
+    let text = std::str::from_utf8(body).map_err(|_| MsgCryptError::NoEncrypt)?;
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') {
+        let v: serde_json::Value =
+            serde_json::from_str(trimmed).map_err(|_| MsgCryptError::NoEncrypt)?;
+        return v
+            .get("Encrypt")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string)
+            .ok_or(MsgCryptError::NoEncrypt);
+    }
+    let start = text.find("<Encrypt>").ok_or(MsgCryptError::NoEncrypt)? + "<Encrypt>".len();
+    let len = text[start..]
+        .find("</Encrypt>")
+        .ok_or(MsgCryptError::NoEncrypt)?;
+    let inner = text[start..start + len].trim();
+    let inner = inner
+        .strip_prefix("<![CDATA[")
+        .and_then(|s| s.strip_suffix("]]>"))
+        .unwrap_or(inner);
+    Ok(inner.to_string())
+}
+
 /// Why a pushed message could not be decrypted, verified or encrypted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -69,6 +131,9 @@ pub enum MsgCryptError {
     /// The signature does not match.
     #[error("the msg_signature does not match sha1(sort(token, timestamp, nonce, encrypt)): check the Token configured in the console, and pass timestamp, nonce and msg_signature from the URL query and Encrypt from the body unchanged")]
     Signature,
+    /// The body has no `Encrypt` field.
+    #[error("the message body has no Encrypt field: in safe mode the body is <xml>…<Encrypt>…</Encrypt></xml> or {{\"Encrypt\":…}}; is the push in plain-text mode?")]
+    NoEncrypt,
     /// `Encrypt` is not base64.
     #[error("Encrypt is not valid base64: pass it exactly as received (URL decoding may have turned `+` into a space)")]
     Base64,

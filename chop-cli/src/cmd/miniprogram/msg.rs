@@ -5,7 +5,7 @@ use base64::Engine;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use chop::miniprogram::{verify_plain_signature, MsgCrypt, MsgCryptError};
+use chop::miniprogram::{extract_encrypt, verify_plain_signature, MsgCrypt, MsgCryptError};
 use chop::secret::SecretString;
 
 use super::read_text;
@@ -48,6 +48,7 @@ pub(crate) struct Common {
 
 /// `chop miniprogram msg decrypt`.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["encrypt", "body"])))]
 pub(crate) struct DecryptArgs {
     #[command(flatten)]
     common: Common,
@@ -56,7 +57,10 @@ pub(crate) struct DecryptArgs {
     msg_signature: String,
     /// The Encrypt field: text, @FILE or @- (stdin).
     #[arg(long)]
-    encrypt: String,
+    encrypt: Option<String>,
+    /// Or the whole POST body (XML or JSON) to take Encrypt from: text, @FILE or @-.
+    #[arg(long)]
+    body: Option<String>,
 }
 
 /// `chop miniprogram msg encrypt`.
@@ -107,7 +111,15 @@ fn crypt(c: &Common) -> Result<MsgCrypt, CliError> {
 
 fn decrypt(a: DecryptArgs) -> CmdResult {
     let c = crypt(&a.common)?;
-    let encrypt = read_text(&a.encrypt, "--encrypt")?;
+    let encrypt = match (&a.encrypt, &a.body) {
+        (Some(e), _) => read_text(e, "--encrypt")?,
+        (None, Some(b)) => {
+            let body = crate::input::read_value(b)?;
+            extract_encrypt(&body)
+                .map_err(|e| CliError::from_err("cannot read the message body", &e))?
+        }
+        (None, None) => return Err(CliError::input("give --encrypt or --body")),
+    };
     let result = c
         .decrypt(
             &a.msg_signature,
@@ -144,6 +156,10 @@ fn encrypt(a: EncryptArgs) -> CmdResult {
     });
     out.json_only("timestamp", json!(e.timestamp));
     out.json_only("nonce", json!(e.nonce));
+    out.field("reply_xml", json!(e.to_xml()), || {
+        format!("reply (XML):\n{}", e.to_xml())
+    });
+    out.json_only("reply_json", json!(e.to_json()));
     out.finish();
     Ok(Outcome::Ok)
 }
