@@ -277,3 +277,47 @@ fn encrypt_is_taken_from_xml_or_json_bodies() {
         );
     }
 }
+
+#[test]
+fn mutated_ciphertexts_never_panic() {
+    // Message push: every byte of the raw ciphertext flipped, re-signed so the
+    // decryption path (padding, length field, receive id) is exercised.
+    let case = "msg_wecom_sample_decryptmsg_qdg6ek";
+    let ctx: Value = serde_json::from_str(&file(case, "context.json")).unwrap();
+    let c = MsgCrypt::new("QDG6eK", s(&ctx, "encoding_aes_key"), "wx5823bf96d3bd56c7").unwrap();
+    let raw = STANDARD.decode(file(case, "encrypt.b64")).unwrap();
+    for i in 0..raw.len() {
+        let mut m = raw.clone();
+        m[i] ^= 0x5a;
+        let e = STANDARD.encode(&m);
+        let sig = c.signature("1", "2", &e);
+        let _ = c.decrypt(&sig, "1", "2", &e);
+    }
+    for cut in 0..raw.len() {
+        let e = STANDARD.encode(&raw[..cut]);
+        assert!(c.decrypt(&c.signature("1", "2", &e), "1", "2", &e).is_err() || cut == raw.len());
+    }
+    // Open data: flipped bytes and cuts.
+    let case = "open_data_official_getuserinfo";
+    let data = STANDARD.decode(file(case, "encrypted_data.b64")).unwrap();
+    let key = SecretString::new("tiihtNczf5v6AKRyjwEUhQ==");
+    for i in 0..data.len() {
+        let mut m = data.clone();
+        m[i] ^= 0x01;
+        let _ = decrypt_open_data(
+            &key,
+            "r7BXXKkLb8qrSNn05n0qiA==",
+            &STANDARD.encode(&m),
+            Some("wx4f4bc4dec97d474b"),
+        );
+    }
+    for cut in 0..data.len() {
+        assert!(decrypt_open_data(
+            &key,
+            "r7BXXKkLb8qrSNn05n0qiA==",
+            &STANDARD.encode(&data[..cut]),
+            None
+        )
+        .is_err());
+    }
+}
