@@ -2,4 +2,5 @@
 
 pub(crate) mod doctor;
 pub(crate) mod key;
+pub(crate) mod miniprogram;
 pub(crate) mod wechatpay;

@@ -34,6 +34,9 @@ enum Command {
     /// Keys and certificates: inspect files, check that a key and a certificate pair.
     #[command(subcommand)]
     Key(cmd::key::KeyCmd),
+    /// WeChat Mini Program: API security (seal/open), open data, message push.
+    #[command(subcommand)]
+    Miniprogram(cmd::miniprogram::MiniprogramCmd),
     /// Say exactly why a signature fails: findings with stable codes and fixes.
     #[command(subcommand)]
     Doctor(cmd::doctor::DoctorCmd),
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Wechatpay(c) => cmd::wechatpay::run(c),
         Command::Key(c) => cmd::key::run(c),
+        Command::Miniprogram(c) => cmd::miniprogram::run(c),
         Command::Doctor(c) => cmd::doctor::run(c),
     };
     match result {

@@ -40,6 +40,7 @@ pub mod crypto;
 pub mod diagnose;
 mod hex;
 pub mod key;
+pub mod miniprogram;
 pub mod secret;
 pub mod signer;
 pub mod wechatpay;

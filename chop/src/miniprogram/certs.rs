@@ -1,0 +1,87 @@
+//! The platform certificates, looked up by their MP-console number.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+#[cfg(feature = "sm")]
+use crate::crypto::sm::Sm2PublicKey;
+use crate::key::{Certificate, KeyError, RsaPublicKey};
+
+/// A platform certificate's public key, ready to verify responses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PlatformKey {
+    /// An RSA key (`RSAwithSHA256`).
+    Rsa(RsaPublicKey),
+    /// An SM2 key (`SM2withSM3`).
+    #[cfg(feature = "sm")]
+    Sm2(Sm2PublicKey),
+}
+
+/// Where the opener finds platform certificates by number (证书编号 in the MP
+/// console — **not** the X.509 serial). Implement it over a database or a
+/// config service; [`PlatformCertificates`] is the in-memory default.
+pub trait PlatformCertStore: Send + Sync + fmt::Debug {
+    /// The key of the certificate with this number.
+    fn get(&self, number: &str) -> Option<PlatformKey>;
+    /// Every number held, for error messages.
+    fn numbers(&self) -> Vec<String>;
+}
+
+/// Platform certificates in memory, keyed by their MP-console number.
+///
+/// ```
+/// use chop::key::Certificate;
+/// use chop::miniprogram::{PlatformCertificates, PlatformCertStore};
+/// # let pem = std::fs::read("../vectors/keys/miniprogram/api_signature_platform_cert_79ba700ea147819f640941bceb38b1d1.pem").unwrap();
+/// let mut certs = PlatformCertificates::default();
+/// certs.insert("79ba700ea147819f640941bceb38b1d1", &Certificate::load(&pem)?)?;
+/// assert!(certs.get("79ba700ea147819f640941bceb38b1d1").is_some());
+/// # Ok::<(), chop::key::KeyError>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct PlatformCertificates {
+    keys: BTreeMap<String, PlatformKey>,
+}
+
+impl PlatformCertificates {
+    /// Adds the certificate `cert` under its MP-console `number`.
+    ///
+    /// # Errors
+    /// [`KeyError`] when the certificate holds neither an RSA nor (with the
+    /// `sm` feature) an SM2 key.
+    pub fn insert(
+        &mut self,
+        number: impl Into<String>,
+        cert: &Certificate,
+    ) -> Result<(), KeyError> {
+        let key = match cert.rsa_public_key() {
+            Some(k) => PlatformKey::Rsa(k.clone()),
+            #[cfg(feature = "sm")]
+            None => PlatformKey::Sm2(Sm2PublicKey::from_certificate(cert)?),
+            #[cfg(not(feature = "sm"))]
+            None => {
+                return Err(KeyError::NotRsa {
+                    found: cert.key_algorithm().to_string(),
+                })
+            }
+        };
+        self.keys.insert(number.into(), key);
+        Ok(())
+    }
+
+    /// Adds a key directly.
+    pub fn insert_key(&mut self, number: impl Into<String>, key: PlatformKey) {
+        self.keys.insert(number.into(), key);
+    }
+}
+
+impl PlatformCertStore for PlatformCertificates {
+    fn get(&self, number: &str) -> Option<PlatformKey> {
+        self.keys.get(number).cloned()
+    }
+
+    fn numbers(&self) -> Vec<String> {
+        self.keys.keys().cloned().collect()
+    }
+}
