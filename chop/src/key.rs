@@ -44,6 +44,18 @@ pub use private::RsaPrivateKey;
 pub use public::{BadSignature, RsaPublicKey};
 pub use source::Encoding;
 
+/// Decodes PEM, DER or bare base64 into the DER of each block (for loaders of
+/// other key types, such as SM2).
+pub(crate) fn decode_blocks(
+    input: &[u8],
+    what: &'static str,
+) -> Result<Vec<zeroize::Zeroizing<Vec<u8>>>, KeyError> {
+    Ok(source::decode(input, what)?
+        .into_iter()
+        .map(|b| b.der)
+        .collect())
+}
+
 /// Whether `key` and `cert` belong together: the same RSA modulus (what
 /// `openssl x509 -noout -modulus` and `openssl rsa -noout -modulus` compare).
 ///

@@ -37,6 +37,7 @@
 
 pub mod alipay;
 pub mod clock;
+pub mod crypto;
 mod hex;
 pub mod key;
 pub mod secret;

@@ -33,6 +33,7 @@ pub struct Certificate {
     validity: Validity,
     algorithm: String,
     public: Option<RsaPublicKey>,
+    spki: Vec<u8>,
 }
 
 /// A certificate's validity period, in unix seconds (inclusive bounds).
@@ -111,10 +112,10 @@ impl Certificate {
         let validity = tbs.validity();
         let spki = tbs.subject_public_key_info();
         let oid = spki.algorithm.oid;
+        let spki_der = spki.to_der().map_err(|e| KeyError::Certificate {
+            reason: e.to_string(),
+        })?;
         let (algorithm, public) = if oid == kind::OID_RSA || oid == kind::OID_RSA_PSS {
-            let spki_der = spki.to_der().map_err(|e| KeyError::Certificate {
-                reason: e.to_string(),
-            })?;
             let key = RsaPublicKey::from_spki_der(&spki_der)?;
             (format!("RSA {}", key.bits()), Some(key))
         } else {
@@ -136,6 +137,7 @@ impl Certificate {
             },
             algorithm,
             public,
+            spki: spki_der,
         })
     }
 
@@ -173,6 +175,11 @@ impl Certificate {
     /// The subject's RSA public key, if the certificate holds one.
     pub fn rsa_public_key(&self) -> Option<&RsaPublicKey> {
         self.public.as_ref()
+    }
+
+    /// The subject's `SubjectPublicKeyInfo` DER (for keys other than RSA, e.g. SM2).
+    pub fn spki_der(&self) -> &[u8] {
+        &self.spki
     }
 
     /// The certificate's DER bytes.

@@ -1,6 +1,10 @@
 //! RSA private keys: loading from every container, refusing damaged keys, signing.
 
 use std::fmt;
+use std::sync::OnceLock;
+
+use aws_lc_rs::encoding::AsDer;
+use aws_lc_rs::rsa::{OaepPrivateDecryptingKey, Pkcs1PrivateDecryptingKey, PrivateDecryptingKey};
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{self, KeyPair, RsaKeyPair};
@@ -35,6 +39,13 @@ pub struct RsaPrivateKey {
     pair: RsaKeyPair,
     public: RsaPublicKey,
     format: KeyFormat,
+    /// Decryption keys (OAEP, PKCS#1 v1.5), made on first use from the same key.
+    decrypting: OnceLock<Option<Decrypting>>,
+}
+
+struct Decrypting {
+    oaep: OaepPrivateDecryptingKey,
+    pkcs1: Pkcs1PrivateDecryptingKey,
 }
 
 /// A private key decoded to PKCS#1 DER and checked, not yet handed to aws-lc.
@@ -96,6 +107,7 @@ impl RsaPrivateKey {
             pair,
             public,
             format: parsed.format,
+            decrypting: OnceLock::new(),
         })
     }
 
@@ -112,6 +124,31 @@ impl RsaPrivateKey {
     /// How the key was stored.
     pub fn format(&self) -> KeyFormat {
         self.format
+    }
+}
+
+impl RsaPrivateKey {
+    /// The OAEP decryption key, made once from the signing key.
+    pub(crate) fn oaep_key(&self) -> Option<&OaepPrivateDecryptingKey> {
+        self.decrypting().map(|d| &d.oaep)
+    }
+
+    /// The PKCS#1 v1.5 decryption key, made once from the signing key.
+    pub(crate) fn pkcs1_decrypting_key(&self) -> Option<&Pkcs1PrivateDecryptingKey> {
+        self.decrypting().map(|d| &d.pkcs1)
+    }
+
+    fn decrypting(&self) -> Option<&Decrypting> {
+        self.decrypting
+            .get_or_init(|| {
+                let der = self.pair.as_der().ok()?;
+                let make = || PrivateDecryptingKey::from_pkcs8(der.as_ref()).ok();
+                Some(Decrypting {
+                    oaep: OaepPrivateDecryptingKey::new(make()?).ok()?,
+                    pkcs1: Pkcs1PrivateDecryptingKey::new(make()?).ok()?,
+                })
+            })
+            .as_ref()
     }
 }
 

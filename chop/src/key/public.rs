@@ -3,6 +3,8 @@
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
+use aws_lc_rs::encoding::AsDer;
+use aws_lc_rs::rsa::{OaepPublicEncryptingKey, PublicEncryptingKey};
 use aws_lc_rs::signature::{self, ParsedPublicKey};
 use der::{Decode, Encode};
 
@@ -35,6 +37,8 @@ struct Inner {
     exponent: Vec<u8>,
     /// One pre-parsed verifier per scheme, made on first use.
     verifiers: [OnceLock<Option<ParsedPublicKey>>; 3],
+    /// The OAEP encryption key, made on first use.
+    oaep: OnceLock<Option<OaepPublicEncryptingKey>>,
 }
 
 /// A signature did not verify against the key.
@@ -120,6 +124,7 @@ impl RsaPublicKey {
                 modulus,
                 exponent,
                 verifiers: Default::default(),
+                oaep: OnceLock::new(),
             }),
         })
     }
@@ -181,6 +186,23 @@ impl RsaPublicKey {
             Some(key) if key.verify_sig(message, signature).is_ok() => Ok(()),
             _ => Err(BadSignature { scheme }),
         }
+    }
+}
+
+impl RsaPublicKey {
+    /// The OAEP encryption key, made once.
+    pub(crate) fn oaep_key(&self) -> Option<&OaepPublicEncryptingKey> {
+        self.inner
+            .oaep
+            .get_or_init(|| {
+                let spki = aws_lc_rs::rsa::PublicKey::from_der(&self.inner.pkcs1)
+                    .ok()?
+                    .as_der()
+                    .ok()?;
+                let key = PublicEncryptingKey::from_der(spki.as_ref()).ok()?;
+                OaepPublicEncryptingKey::new(key).ok()
+            })
+            .as_ref()
     }
 }
 
