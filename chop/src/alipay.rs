@@ -27,18 +27,22 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod aes;
 mod cert_sn;
 mod content;
 mod dn;
 mod params;
+mod phone;
 mod response;
 mod sign;
 mod sign_type;
 mod verify;
 
+pub use aes::{decrypt_content, encrypt_content, AesError, AesKey};
 pub use cert_sn::{cert_sn, root_cert_sn, CertSn, CertSnError, RootCertSn, RootEntry};
 pub use content::{SignContent, SignTypeRule};
 pub use params::{Params, ParamsError};
+pub use phone::{phone_number, PhoneError, PhoneNumber};
 pub use response::{verify_response, ResponseError, SignedResponse};
 pub use sign::{sign_params, SignRequestError, SignedParams};
 pub use sign_type::{SignType, UnknownSignType};

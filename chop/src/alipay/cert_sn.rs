@@ -215,3 +215,41 @@ fn pem_blocks(input: &[u8]) -> Result<Vec<Result<Vec<u8>, String>>, CertSnError>
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root() -> String {
+        let p = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../vectors/keys/alipay/node_alipayRootCert.crt"
+        );
+        std::fs::read_to_string(p).unwrap()
+    }
+
+    #[test]
+    fn a_certificate_that_does_not_parse_is_skipped() {
+        let bad = "-----BEGIN CERTIFICATE-----\nMIIBAAAA\n-----END CERTIFICATE-----\n";
+        let damaged = "-----BEGIN CERTIFICATE-----\n%%%%\n-----END CERTIFICATE-----\n";
+        let input = format!("{bad}{}{damaged}", root());
+        let r = root_cert_sn(input.as_bytes()).unwrap();
+        assert_eq!(
+            r.sn,
+            "687b59193f3f462dd5336e5abf83c5d8_02941eef3187dddf3d3b83462e1dfcf6"
+        );
+        assert_eq!(r.entries.len(), 6);
+        assert!(r.entries[0].skipped.is_some());
+        assert!(r.entries[5].skipped.as_deref().unwrap().contains("base64"));
+    }
+
+    #[test]
+    fn no_rsa_root_is_an_error() {
+        let bad = "-----BEGIN CERTIFICATE-----\nMIIBAAAA\n-----END CERTIFICATE-----\n";
+        assert_eq!(
+            root_cert_sn(bad.as_bytes()),
+            Err(CertSnError::NoRsaRoot { found: 1 })
+        );
+        assert!(matches!(root_cert_sn(b"hello"), Err(CertSnError::Key(_))));
+    }
+}

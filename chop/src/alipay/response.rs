@@ -141,7 +141,7 @@ impl SignedResponse {
 
 /// Verifies a sync response (同步响应) as received.
 ///
-/// The sign type is RSA2 unless given. In certificate mode (a key made with
+/// The sign type is the key's default (RSA2, or SM2 for an SM2 key) unless given. In certificate mode (a key made with
 /// [`AlipayPublicKey::from_certificate`]) the response's `alipay_cert_sn`, when
 /// present, must equal the certificate's SN.
 ///
@@ -176,7 +176,7 @@ pub fn verify_response(
             });
         }
     }
-    let sign_type = sign_type.unwrap_or(SignType::Rsa2);
+    let sign_type = sign_type.unwrap_or_else(|| key.default_sign_type());
     let content = key.check(sign_type, vec![parts.sign_content.clone()], &sign)?;
     Ok(Verified::new(parts, content, sign_type))
 }

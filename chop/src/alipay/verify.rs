@@ -5,6 +5,8 @@ use base64::Engine;
 
 use super::response::ResponseError;
 use super::{cert_sn, CertSnError, Params, ParamsError, SignContent, SignType, SignTypeRule};
+#[cfg(feature = "sm")]
+use crate::crypto::sm::Sm2PublicKey;
 use crate::key::{BadSignature, Certificate, KeyError, RsaPublicKey};
 
 /// The Alipay public key (支付宝公钥) that checks Alipay's signatures, with the
@@ -21,8 +23,15 @@ use crate::key::{BadSignature, Certificate, KeyError, RsaPublicKey};
 /// ```
 #[derive(Debug, Clone)]
 pub struct AlipayPublicKey {
-    key: RsaPublicKey,
+    key: Key,
     cert_sn: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+enum Key {
+    Rsa(RsaPublicKey),
+    #[cfg(feature = "sm")]
+    Sm2(Sm2PublicKey),
 }
 
 /// A value whose signature was checked, with the exact content that verified.
@@ -105,11 +114,11 @@ pub enum VerifyError {
         got: String,
     },
     /// The key cannot check this sign type.
-    #[error("the content is signed with {sign_type} but the Alipay public key given is {key}: use the Alipay public key of the matching type (RSA2/RSA: an RSA key; SM2: an SM2 key)")]
+    #[error("the content is signed with {sign_type} but the Alipay public key given is an {key} key: use the Alipay public key of the matching type (RSA2/RSA: an RSA key; SM2: an SM2 key)")]
     KeyDoesNotFit {
         /// The sign type.
         sign_type: SignType,
-        /// The key's type.
+        /// The key's type: `RSA` or `SM2`.
         key: &'static str,
     },
     /// The signature does not match.
@@ -153,31 +162,56 @@ impl From<ResponseError> for VerifyError {
 
 impl AlipayPublicKey {
     /// The Alipay public key as the open platform shows it (bare base64), or
-    /// as PEM or DER.
+    /// as PEM or DER: RSA, or SM2 with the `sm` feature.
     ///
     /// # Errors
-    /// [`KeyError`] when it is not an RSA public key.
+    /// [`KeyError`] when it is neither an RSA nor an SM2 public key.
     pub fn load(input: &[u8]) -> Result<Self, KeyError> {
-        Ok(Self::rsa(RsaPublicKey::load(input)?))
+        match RsaPublicKey::load(input) {
+            Ok(key) => Ok(Self::rsa(key)),
+            #[cfg(feature = "sm")]
+            Err(e @ KeyError::NotRsa { .. }) => {
+                Sm2PublicKey::load(input).map(Self::sm2).map_err(|_| e)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// From a parsed RSA public key (public-key mode: no certificate SN).
     pub fn rsa(key: RsaPublicKey) -> Self {
-        Self { key, cert_sn: None }
+        Self {
+            key: Key::Rsa(key),
+            cert_sn: None,
+        }
+    }
+
+    /// From a parsed SM2 public key (sign_type SM2).
+    #[cfg(feature = "sm")]
+    pub fn sm2(key: Sm2PublicKey) -> Self {
+        Self {
+            key: Key::Sm2(key),
+            cert_sn: None,
+        }
     }
 
     /// From the Alipay public key certificate (alipayCertPublicKey_RSA2.crt);
     /// its SN is then checked against `alipay_cert_sn` in responses.
     ///
     /// # Errors
-    /// [`CertSnError`] when the certificate has no RSA key or cannot be read.
+    /// [`CertSnError`] when the certificate has no RSA (or SM2) key or cannot be read.
     pub fn from_certificate(cert: &Certificate) -> Result<Self, CertSnError> {
-        let key = cert
-            .rsa_public_key()
-            .cloned()
-            .ok_or_else(|| CertSnError::NotRsa {
-                algorithm: cert.key_algorithm().to_string(),
-            })?;
+        let key = match cert.rsa_public_key() {
+            Some(k) => Key::Rsa(k.clone()),
+            #[cfg(feature = "sm")]
+            None if Sm2PublicKey::from_certificate(cert).is_ok() => {
+                Key::Sm2(Sm2PublicKey::from_certificate(cert).map_err(CertSnError::Key)?)
+            }
+            None => {
+                return Err(CertSnError::NotRsa {
+                    algorithm: cert.key_algorithm().to_string(),
+                })
+            }
+        };
         let sn = cert_sn(cert)?;
         Ok(Self {
             key,
@@ -199,9 +233,62 @@ impl AlipayPublicKey {
         self.cert_sn.as_deref()
     }
 
-    /// The RSA key.
-    pub fn rsa_key(&self) -> &RsaPublicKey {
-        &self.key
+    /// The RSA key, if it is one.
+    pub fn rsa_key(&self) -> Option<&RsaPublicKey> {
+        match &self.key {
+            Key::Rsa(k) => Some(k),
+            #[cfg(feature = "sm")]
+            Key::Sm2(_) => None,
+        }
+    }
+
+    /// `RSA` or `SM2`.
+    pub fn algorithm(&self) -> &'static str {
+        match &self.key {
+            Key::Rsa(_) => "RSA",
+            #[cfg(feature = "sm")]
+            Key::Sm2(_) => "SM2",
+        }
+    }
+
+    /// The sign type this key checks when none is named: RSA2 or SM2.
+    pub fn default_sign_type(&self) -> SignType {
+        match &self.key {
+            Key::Rsa(_) => SignType::Rsa2,
+            #[cfg(feature = "sm")]
+            Key::Sm2(_) => SignType::Sm2,
+        }
+    }
+
+    /// Checks a raw signature over `message` with `sign_type`.
+    ///
+    /// # Errors
+    /// [`VerifyError::KeyDoesNotFit`] for a sign type of another key type,
+    /// [`VerifyError::Mismatch`] when it does not verify.
+    pub fn verify_raw(
+        &self,
+        sign_type: SignType,
+        message: &SignContent,
+        signature: &[u8],
+    ) -> Result<(), VerifyError> {
+        let result = match (&self.key, sign_type) {
+            (Key::Rsa(k), SignType::Rsa2 | SignType::Rsa) => {
+                k.verify(sign_type.scheme(), message.as_bytes(), signature)
+            }
+            #[cfg(feature = "sm")]
+            (Key::Sm2(k), SignType::Sm2) => k.verify(message.as_bytes(), signature),
+            _ => {
+                return Err(VerifyError::KeyDoesNotFit {
+                    sign_type,
+                    key: self.algorithm(),
+                })
+            }
+        };
+        result.map_err(|source| VerifyError::Mismatch {
+            sign_type,
+            tried: vec![message.clone()],
+            source,
+        })
     }
 
     /// Checks `sign` (base64) over each of `contents` in turn; the first that
@@ -213,28 +300,20 @@ impl AlipayPublicKey {
         sign: &str,
     ) -> Result<SignContent, VerifyError> {
         let sig = decode_sign(sign)?;
-        if sign_type == SignType::Sm2 {
-            return Err(VerifyError::KeyDoesNotFit {
-                sign_type,
-                key: "an RSA key",
-            });
-        }
-        let mut last = BadSignature {
-            scheme: sign_type.scheme(),
-        };
+        let mut last = None;
         for content in &contents {
-            match self
-                .key
-                .verify(sign_type.scheme(), content.as_bytes(), &sig)
-            {
+            match self.verify_raw(sign_type, content, &sig) {
                 Ok(()) => return Ok(content.clone()),
-                Err(e) => last = e,
+                Err(VerifyError::Mismatch { source, .. }) => last = Some(source),
+                Err(other) => return Err(other),
             }
         }
         Err(VerifyError::Mismatch {
             sign_type,
             tried: contents,
-            source: last,
+            source: last.unwrap_or(BadSignature {
+                scheme: sign_type.scheme(),
+            }),
         })
     }
 }
@@ -244,7 +323,7 @@ impl AlipayPublicKey {
 /// `sign` is removed, then the content is built without `sign_type`
 /// (rsaCheckV1) and, if that does not verify, with it (rsaCheckV2); the
 /// result says which one verified. The sign type is the notify's `sign_type`
-/// (RSA2 when absent).
+/// (RSA2 for an RSA key, SM2 for an SM2 key, when absent).
 ///
 /// # Errors
 /// [`VerifyError`] naming what failed; [`VerifyError::Mismatch`] carries
@@ -265,7 +344,7 @@ pub fn verify_notify(
         Some(t) => t
             .parse()
             .map_err(|_| VerifyError::UnknownSignType { got: t.to_string() })?,
-        None => SignType::Rsa2,
+        None => key.default_sign_type(),
     };
     let mut contents = vec![SignContent::for_notify(&params, SignTypeRule::Excluded)];
     if params.get("sign_type").is_some_and(|t| !t.is_empty()) {
