@@ -36,6 +36,7 @@ mod phone;
 mod response;
 mod sign;
 mod sign_type;
+mod v3;
 mod verify;
 
 pub use aes::{decrypt_content, encrypt_content, AesError, AesKey};
@@ -46,4 +47,8 @@ pub use phone::{phone_number, PhoneError, PhoneNumber};
 pub use response::{verify_response, ResponseError, SignedResponse};
 pub use sign::{sign_params, SignRequestError, SignedParams};
 pub use sign_type::{SignType, UnknownSignType};
+pub use v3::{
+    verify_v3_response, V3Authorization, V3Error, V3RequestSigner, V3ResponseHeaders, V3SignString,
+    V3SignedRequest, V3_SCHEME,
+};
 pub use verify::{verify_notify, AlipayPublicKey, Notify, Verified, VerifyError};

@@ -49,6 +49,7 @@ const NOTIFY: &[&str] = &[
     "java_rsacheck_rsa2",
     "java_rsacheck_rsa2_utf8",
     "own_notify_form",
+    "own_sm2_notify",
 ];
 const RESPONSE: &[&str] = &[
     "node_open_file_upload",
@@ -72,6 +73,8 @@ const OTHER: &[&str] = &[
     "aes_node_utf8_derived",
     "certsn_computed_pins",
     "certsn_node_public_key_extraction",
+    "own_v3_request",
+    "own_v3_response",
 ];
 
 #[test]
@@ -434,4 +437,134 @@ fn cert_mode_checks_alipay_cert_sn() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn sm2_request_sign_and_notify() {
+    use chop::crypto::sm::Sm2PrivateKey;
+    let key = Sm2PrivateKey::load(&read("keys/alipay/generated/sm2-app-key.pem")).unwrap();
+    let public = AlipayPublicKey::load(&read("keys/alipay/generated/sm2-app-pub.pem")).unwrap();
+    assert_eq!(public.algorithm(), "SM2");
+    let mut params = Params::from_form(&read("alipay/own_sm2_notify/body.form")).unwrap();
+    params.remove("sign");
+    let signed = sign_params(&params, SignType::Sm2, &key).unwrap();
+    assert_eq!(
+        signed.sign_content.as_str(),
+        case("own_sm2_notify", "sign_content_with_sign_type.txt").trim_end()
+    );
+    let sig = STANDARD.decode(&signed.sign).unwrap();
+    public
+        .verify_raw(SignType::Sm2, &signed.sign_content, &sig)
+        .unwrap();
+    // An RSA key cannot check SM2, and the reverse.
+    let rsa = AlipayPublicKey::load(&read("keys/generated/pub-spki.pem")).unwrap();
+    assert!(matches!(
+        rsa.verify_raw(SignType::Sm2, &signed.sign_content, &sig),
+        Err(VerifyError::KeyDoesNotFit { key: "RSA", .. })
+    ));
+    assert!(matches!(
+        public.verify_raw(SignType::Rsa2, &signed.sign_content, &sig),
+        Err(VerifyError::KeyDoesNotFit { key: "SM2", .. })
+    ));
+}
+
+#[test]
+fn v3_request_vector() {
+    use chop::clock::{FixedClock, FixedNonce};
+    let c = "own_v3_request";
+    let ctx = context(c);
+    let s = |k: &str| ctx[k].as_str().unwrap().to_string();
+    let key = RsaPrivateKey::load(&read(&s("private_key_file")), None).unwrap();
+    let signer = V3RequestSigner::new(s("app_id"), key)
+        .with_app_cert_sn(s("app_cert_sn"))
+        .with_clock(FixedClock(0))
+        .with_nonces(FixedNonce::new("unused"));
+    let body = read(&format!("alipay/{c}/body.json"));
+    let token = s("app_auth_token");
+    let signed = signer
+        .sign_at(
+            &s("method"),
+            &s("url"),
+            &body,
+            Some(&token),
+            &s("timestamp"),
+            &s("nonce"),
+        )
+        .unwrap();
+    assert_eq!(
+        signed.sign_string.as_bytes(),
+        &read(&format!("alipay/{c}/sign_string.txt"))[..]
+    );
+    assert_eq!(signed.authorization.sign, case(c, "signature.b64"));
+    assert_eq!(
+        signed.authorization.to_string(),
+        case(c, "authorization.txt")
+    );
+    // Bad inputs are typed errors.
+    assert!(matches!(
+        signer.sign_at("post", "/v3/x", b"", None, "1", "n"),
+        Err(V3Error::Field {
+            field: "method",
+            ..
+        })
+    ));
+    assert!(matches!(
+        signer.sign_at("POST", "v3/x", b"", None, "1", "n"),
+        Err(V3Error::Uri { .. })
+    ));
+    assert!(matches!(
+        signer.sign_at("POST", "/v3/x", b"", None, "1", "a,b"),
+        Err(V3Error::Field { field: "nonce", .. })
+    ));
+}
+
+#[test]
+fn v3_response_vector() {
+    let c = "own_v3_response";
+    let ctx = context(c);
+    let key = public_key(&ctx);
+    let h = &ctx["headers"];
+    let mut headers = http::HeaderMap::new();
+    for name in ["alipay-timestamp", "alipay-nonce", "alipay-signature"] {
+        headers.insert(name, h[name].as_str().unwrap().parse().unwrap());
+    }
+    let parsed = V3ResponseHeaders::from_http(&headers);
+    let body = read(&format!("alipay/{c}/body.json"));
+    let v = verify_v3_response(&parsed, &body, &key).unwrap();
+    assert_eq!(
+        v.get().as_bytes(),
+        &read(&format!("alipay/{c}/sign_string.txt"))[..]
+    );
+
+    let mut tampered = body.clone();
+    tampered[2] ^= 1;
+    assert!(matches!(
+        verify_v3_response(&parsed, &tampered, &key),
+        Err(VerifyError::Mismatch { .. })
+    ));
+    let mut no_nonce = parsed.clone();
+    no_nonce.nonce = None;
+    assert_eq!(
+        verify_v3_response(&no_nonce, &body, &key).unwrap_err(),
+        VerifyError::MissingHeader {
+            name: "alipay-nonce"
+        }
+    );
+    let mut no_sig = parsed.clone();
+    no_sig.signature = None;
+    assert!(matches!(
+        verify_v3_response(&no_sig, &body, &key),
+        Err(VerifyError::MissingSign { .. })
+    ));
+    // Certificate mode: alipay-sn must be the certificate's SN.
+    let cert_key = AlipayPublicKey::from_certificate_file(&read(
+        "keys/alipay/node_alipayCertPublicKey_RSA2.crt",
+    ))
+    .unwrap();
+    let mut with_sn = parsed;
+    with_sn.sn = Some("ffff".into());
+    assert!(matches!(
+        verify_v3_response(&with_sn, &body, &cert_key),
+        Err(VerifyError::CertSnMismatch { .. })
+    ));
 }

@@ -104,6 +104,12 @@ pub enum VerifyError {
         /// Why that may be.
         hint: &'static str,
     },
+    /// A header needed for verification is missing.
+    #[error("the response has no `{name}` header: pass the response headers exactly as received")]
+    MissingHeader {
+        /// The header's name.
+        name: &'static str,
+    },
     /// The signature is not base64.
     #[error("the `sign` value is not base64: pass it exactly as received (a form body decoded once turns `+` into spaces if decoded twice)")]
     SignNotBase64,
