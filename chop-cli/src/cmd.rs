@@ -1,4 +1,5 @@
 //! The subcommands.
 
+pub(crate) mod alipay;
 pub(crate) mod key;
 pub(crate) mod wechatpay;

@@ -34,6 +34,9 @@ enum Command {
     /// Keys and certificates: inspect files, check that a key and a certificate pair.
     #[command(subcommand)]
     Key(cmd::key::KeyCmd),
+    /// Alipay open platform (支付宝开放平台): sign, verify notifies and responses, AES content, phone number, certificate SNs.
+    #[command(subcommand)]
+    Alipay(cmd::alipay::AlipayCmd),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Wechatpay(c) => cmd::wechatpay::run(c),
         Command::Key(c) => cmd::key::run(c),
+        Command::Alipay(c) => cmd::alipay::run(c),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
