@@ -443,7 +443,7 @@ mod tests {
     fn request_sign_string_with_token() {
         let s = V3SignString::request("a=1", "GET", "/v3/x", b"", Some("tok"));
         assert_eq!(s.as_bytes(), b"a=1\nGET\n/v3/x\n\ntok\n");
-        assert_eq!(s.len(), 20);
+        assert_eq!(s.len(), 19);
         assert!(!s.is_empty());
     }
 
