@@ -30,6 +30,12 @@ pub enum SignRequestError {
         requested: SignType,
     },
     /// Legacy `RSA` (SHA1withRSA) signing is not available with this key.
+    ///
+    /// chop's file-backed [`RsaPrivateKey`](crate::key::RsaPrivateKey) signs
+    /// with aws-lc, which makes SHA-1 RSA signatures for verification only.
+    /// Verifying `RSA` notifies and responses works. A [`Signer`] of your own
+    /// (an HSM or KMS) that supports [`SignatureScheme::RsaPkcs1Sha1`] is used
+    /// as is.
     #[error("chop cannot sign with the legacy sign_type RSA (SHA1withRSA): its crypto backend (aws-lc) offers SHA-1 RSA signatures for verification only; Alipay recommends RSA2 — set 接口加签方式 to RSA2 in the Alipay open platform console (开发设置), upload the same app public key there, and send sign_type=RSA2")]
     LegacyRsaUnsupported,
     /// The signer failed.
