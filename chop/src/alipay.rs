@@ -41,7 +41,7 @@ mod verify;
 
 pub use aes::{decrypt_content, encrypt_content, AesError, AesKey};
 pub use cert_sn::{cert_sn, root_cert_sn, CertSn, CertSnError, RootCertSn, RootEntry};
-pub use content::{SignContent, SignTypeRule};
+pub use content::{EmptyValues, SignContent, SignTypeRule};
 pub use params::{Params, ParamsError};
 pub use phone::{phone_number, PhoneError, PhoneNumber};
 pub use response::{verify_response, ResponseError, SignedResponse};

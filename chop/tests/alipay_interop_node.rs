@@ -128,11 +128,13 @@ fn node_verifies_chop_notifies_with_and_without_sign_type() {
         ("out_trade_no", "订单-1"),
         ("subject", "a+b&c=d 测试"),
         ("trade_status", "TRADE_SUCCESS"),
+        ("passback_params", ""),
         ("sign_type", "RSA2"),
     ])
     .unwrap();
     for rule in [SignTypeRule::Included, SignTypeRule::Excluded] {
-        let content = SignContent::for_notify(&params, rule);
+        // The Node SDK keeps empty values in a notify's content (`passback_params=`).
+        let content = SignContent::for_notify_with(&params, rule, EmptyValues::Kept);
         let sig = app_key()
             .sign(SignatureScheme::RsaPkcs1Sha256, content.as_bytes())
             .unwrap();
@@ -143,6 +145,13 @@ fn node_verifies_chop_notifies_with_and_without_sign_type() {
         post.insert("sign".into(), json!(STANDARD.encode(&sig)));
         let r = node(json!({"op": "check_notify", "post_data": post.clone()}));
         assert_eq!(r["valid"], true, "{rule:?}");
+        let mut ours = params.clone();
+        ours.set("sign", STANDARD.encode(&sig));
+        let v = verify_notify(&ours, &alipay_key()).unwrap();
+        assert_eq!(
+            (v.get().rule, v.get().empty_values),
+            (rule, EmptyValues::Kept)
+        );
         post.insert("subject".into(), json!("changed"));
         let r = node(json!({"op": "check_notify", "post_data": post}));
         assert_eq!(r["valid"], false, "{rule:?}");

@@ -50,6 +50,7 @@ const NOTIFY: &[&str] = &[
     "java_rsacheck_rsa2_utf8",
     "own_notify_form",
     "own_sm2_notify",
+    "own_notify_empty_kept",
 ];
 const RESPONSE: &[&str] = &[
     "node_open_file_upload",
@@ -103,8 +104,13 @@ fn notify_vectors() {
         let mut no_sign = params.clone();
         no_sign.remove("sign");
         let without = case(c, "sign_content_without_sign_type.txt");
+        let empty = if ctx["empty_values"] == "kept" {
+            EmptyValues::Kept
+        } else {
+            EmptyValues::Dropped
+        };
         assert_eq!(
-            SignContent::for_notify(&no_sign, SignTypeRule::Excluded).as_str(),
+            SignContent::for_notify_with(&no_sign, SignTypeRule::Excluded, empty).as_str(),
             without,
             "{c}"
         );
@@ -130,6 +136,7 @@ fn notify_vectors() {
                 SignTypeRule::Included
             };
             assert_eq!(v.get().rule, expected_rule, "{c}");
+            assert_eq!(v.get().empty_values, empty, "{c}");
             assert_eq!(
                 v.sign_type().as_str(),
                 ctx["sign_type"].as_str().unwrap(),

@@ -35,11 +35,25 @@ pub enum SignTypeRule {
     Included,
 }
 
+/// Whether empty values are part of a notify's signed content.
+///
+/// Request signing always drops them. For notifies the SDKs differ: Alipay's
+/// Java (`getSignCheckContentV1/V2`) and Node SDKs keep `key=` for an empty
+/// value, the PHP SDK and gopay drop it. chop tries dropping first and, only
+/// when an empty value is present, keeping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EmptyValues {
+    /// Empty values left out.
+    Dropped,
+    /// Empty values kept as `key=`.
+    Kept,
+}
+
 impl SignContent {
     /// The content of a request's parameters: everything but `sign` and empty
     /// values (`sign_type` included), sorted, joined.
     pub fn for_request(params: &Params) -> Self {
-        Self::join(params, |k| k == "sign")
+        Self::join(params, false, |k| k == "sign")
     }
 
     /// The content of a notify's parameters under `rule`.
@@ -52,9 +66,25 @@ impl SignContent {
     /// # Ok::<(), chop::alipay::ParamsError>(())
     /// ```
     pub fn for_notify(params: &Params, rule: SignTypeRule) -> Self {
+        Self::for_notify_with(params, rule, EmptyValues::Dropped)
+    }
+
+    /// The content of a notify's parameters under `rule` and `empty`.
+    ///
+    /// ```
+    /// use chop::alipay::{EmptyValues, Params, SignContent, SignTypeRule};
+    /// let p = Params::from_pairs([("b", ""), ("a", "1")])?;
+    /// let kept = SignContent::for_notify_with(&p, SignTypeRule::Excluded, EmptyValues::Kept);
+    /// assert_eq!(kept.as_str(), "a=1&b=");
+    /// # Ok::<(), chop::alipay::ParamsError>(())
+    /// ```
+    pub fn for_notify_with(params: &Params, rule: SignTypeRule, empty: EmptyValues) -> Self {
+        let keep_empty = empty == EmptyValues::Kept;
         match rule {
-            SignTypeRule::Excluded => Self::join(params, |k| k == "sign" || k == "sign_type"),
-            SignTypeRule::Included => Self::join(params, |k| k == "sign"),
+            SignTypeRule::Excluded => {
+                Self::join(params, keep_empty, |k| k == "sign" || k == "sign_type")
+            }
+            SignTypeRule::Included => Self::join(params, keep_empty, |k| k == "sign"),
         }
     }
 
@@ -94,10 +124,10 @@ impl SignContent {
         self.0.is_empty()
     }
 
-    fn join(params: &Params, skip: impl Fn(&str) -> bool) -> Self {
+    fn join(params: &Params, keep_empty: bool, skip: impl Fn(&str) -> bool) -> Self {
         let mut pairs: Vec<(&str, &str)> = params
             .iter()
-            .filter(|(k, v)| !skip(k) && !v.is_empty())
+            .filter(|(k, v)| !skip(k) && (keep_empty || !v.is_empty()))
             .collect();
         pairs.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
         let mut s = String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum());

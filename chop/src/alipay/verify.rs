@@ -4,7 +4,9 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
 use super::response::ResponseError;
-use super::{cert_sn, CertSnError, Params, ParamsError, SignContent, SignType, SignTypeRule};
+use super::{
+    cert_sn, CertSnError, EmptyValues, Params, ParamsError, SignContent, SignType, SignTypeRule,
+};
 #[cfg(feature = "sm")]
 use crate::crypto::sm::Sm2PublicKey;
 use crate::key::{BadSignature, Certificate, KeyError, RsaPublicKey};
@@ -90,6 +92,8 @@ pub struct Notify {
     pub params: Params,
     /// Whether `sign_type` was part of the signed content.
     pub rule: SignTypeRule,
+    /// Whether empty values were part of the signed content.
+    pub empty_values: EmptyValues,
 }
 
 /// Why an Alipay signature was not accepted.
@@ -327,8 +331,9 @@ impl AlipayPublicKey {
 /// Verifies an async notify (异步通知), given its parameters as received.
 ///
 /// `sign` is removed, then the content is built without `sign_type`
-/// (rsaCheckV1) and, if that does not verify, with it (rsaCheckV2); the
-/// result says which one verified. The sign type is the notify's `sign_type`
+/// (rsaCheckV1) and, if that does not verify, with it (rsaCheckV2); each
+/// without empty values and, when there are any, with them (see
+/// [`EmptyValues`]). The result says which content verified. The sign type is the notify's `sign_type`
 /// (RSA2 for an RSA key, SM2 for an SM2 key, when absent).
 ///
 /// # Errors
@@ -352,17 +357,33 @@ pub fn verify_notify(
             .map_err(|_| VerifyError::UnknownSignType { got: t.to_string() })?,
         None => key.default_sign_type(),
     };
-    let mut contents = vec![SignContent::for_notify(&params, SignTypeRule::Excluded)];
-    if params.get("sign_type").is_some_and(|t| !t.is_empty()) {
-        contents.push(SignContent::for_notify(&params, SignTypeRule::Included));
+    let mut variants = vec![(SignTypeRule::Excluded, EmptyValues::Dropped)];
+    let has_empty = params.iter().any(|(k, v)| v.is_empty() && k != "sign_type");
+    if has_empty {
+        variants.push((SignTypeRule::Excluded, EmptyValues::Kept));
     }
-    let content = key.check(sign_type, contents, &sign)?;
-    let rule = if content == SignContent::for_notify(&params, SignTypeRule::Excluded) {
-        SignTypeRule::Excluded
-    } else {
-        SignTypeRule::Included
-    };
-    Ok(Verified::new(Notify { params, rule }, content, sign_type))
+    if params.get("sign_type").is_some_and(|t| !t.is_empty()) {
+        variants.push((SignTypeRule::Included, EmptyValues::Dropped));
+        if has_empty {
+            variants.push((SignTypeRule::Included, EmptyValues::Kept));
+        }
+    }
+    let contents: Vec<SignContent> = variants
+        .iter()
+        .map(|&(rule, empty)| SignContent::for_notify_with(&params, rule, empty))
+        .collect();
+    let content = key.check(sign_type, contents.clone(), &sign)?;
+    let i = contents.iter().position(|c| *c == content).unwrap_or(0);
+    let (rule, empty_values) = variants[i];
+    Ok(Verified::new(
+        Notify {
+            params,
+            rule,
+            empty_values,
+        },
+        content,
+        sign_type,
+    ))
 }
 
 /// Decodes a base64 `sign`, tolerating the line breaks some SDKs insert (a
