@@ -128,6 +128,7 @@ fn verify_notify_ok_and_failed() {
     );
     assert_eq!(j["verified"], true);
     assert_eq!(j["sign_type_signed"], true);
+    assert_eq!(j["empty_values_signed"], false);
     assert_eq!(
         j["sign_content"],
         text("alipay/node_servicemarket_notify/sign_content_with_sign_type.txt")

@@ -116,6 +116,17 @@ fn notify(args: NotifyArgs) -> CmdResult {
                     if with { "is part of" } else { "is not part of" }
                 )
             });
+            let kept = v.get().empty_values == chop::alipay::EmptyValues::Kept;
+            out.field("empty_values_signed", json!(kept), || {
+                format!(
+                    "empty values {} the signed content",
+                    if kept {
+                        "are part of"
+                    } else {
+                        "are not part of"
+                    }
+                )
+            });
             out.field("sign_content", json!(v.sign_content().as_str()), || {
                 format!("signed content:\n  {}", v.sign_content())
             });
