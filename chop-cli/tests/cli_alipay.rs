@@ -333,3 +333,73 @@ fn cert_sn_of_cert_and_root() {
     assert_eq!(j["certificates"].as_array().unwrap().len(), 4);
     chop(&["cert-sn"]).assert().code(2);
 }
+
+#[test]
+fn v3_sign_reproduces_the_vector_and_v3_verify_checks_a_response() {
+    let ctx: Value = serde_json::from_str(&text("alipay/own_v3_request/context.json")).unwrap();
+    let s = |k: &str| ctx[k].as_str().unwrap().to_string();
+    let body = format!("@{}", v("alipay/own_v3_request/body.json"));
+    let j = json_of(
+        &mut chop(&[
+            "v3-sign",
+            "--app-id",
+            &s("app_id"),
+            "--key",
+            &v(&s("private_key_file")),
+            "--app-cert-sn",
+            &s("app_cert_sn"),
+            "--method",
+            "post",
+            "--url",
+            &s("url"),
+            "--body",
+            &body,
+            "--app-auth-token",
+            &s("app_auth_token"),
+            "--timestamp",
+            &s("timestamp"),
+            "--nonce",
+            &s("nonce"),
+            "--json",
+        ]),
+        0,
+    );
+    assert_eq!(
+        j["sign_string"],
+        text("alipay/own_v3_request/sign_string.txt")
+    );
+    assert_eq!(
+        j["authorization"],
+        text("alipay/own_v3_request/authorization.txt")
+    );
+
+    let r: Value = serde_json::from_str(&text("alipay/own_v3_response/context.json")).unwrap();
+    let h = |k: &str| r["headers"][k].as_str().unwrap().to_string();
+    let body = format!("@{}", v("alipay/own_v3_response/body.json"));
+    let args = |ts: &str| {
+        vec![
+            "v3-verify".to_string(),
+            "--public-key".into(),
+            v("keys/generated/pub-spki.pem"),
+            "--body".into(),
+            body.clone(),
+            "--timestamp".into(),
+            ts.to_string(),
+            "--nonce".into(),
+            h("alipay-nonce"),
+            "--signature".into(),
+            h("alipay-signature"),
+        ]
+    };
+    let ok = args(&h("alipay-timestamp"));
+    chop(&ok.iter().map(String::as_str).collect::<Vec<_>>())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("response verified"));
+    let bad = args("1");
+    chop(&bad.iter().map(String::as_str).collect::<Vec<_>>())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("does NOT verify"))
+        .stdout(predicate::str::contains("1\\n"));
+}

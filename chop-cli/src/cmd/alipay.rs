@@ -12,6 +12,7 @@ use crate::input;
 use crate::output::Output;
 
 mod content;
+mod v3;
 mod verify;
 
 /// Alipay commands.
@@ -30,6 +31,10 @@ pub(crate) enum AlipayCmd {
     Phone(verify::PhoneArgs),
     /// Certificate SNs: app_cert_sn / alipay_cert_sn of a certificate, alipay_root_cert_sn of the root file.
     CertSn(content::CertSnArgs),
+    /// v3 API: sign a request and print the sign string and the ALIPAY-SHA256withRSA Authorization header.
+    V3Sign(v3::V3SignArgs),
+    /// v3 API: verify a response's alipay-signature over alipay-timestamp, alipay-nonce and the body.
+    V3Verify(v3::V3VerifyArgs),
 }
 
 /// The `--sign-type` values.
@@ -85,6 +90,8 @@ pub(crate) fn run(cmd: AlipayCmd) -> CmdResult {
         AlipayCmd::Encrypt(args) => content::encrypt(args),
         AlipayCmd::Phone(args) => verify::phone(args),
         AlipayCmd::CertSn(args) => content::cert_sn(args),
+        AlipayCmd::V3Sign(args) => v3::sign(args),
+        AlipayCmd::V3Verify(args) => v3::verify(args),
     }
 }
 
