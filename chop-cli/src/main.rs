@@ -34,6 +34,9 @@ enum Command {
     /// Keys and certificates: inspect files, check that a key and a certificate pair.
     #[command(subcommand)]
     Key(cmd::key::KeyCmd),
+    /// Say exactly why a signature fails: findings with stable codes and fixes.
+    #[command(subcommand)]
+    Doctor(cmd::doctor::DoctorCmd),
     /// Alipay open platform (支付宝开放平台): sign, verify notifies and responses, AES content, phone number, certificate SNs.
     #[command(subcommand)]
     Alipay(cmd::alipay::AlipayCmd),
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Wechatpay(c) => cmd::wechatpay::run(c),
         Command::Key(c) => cmd::key::run(c),
+        Command::Doctor(c) => cmd::doctor::run(c),
         Command::Alipay(c) => cmd::alipay::run(c),
     };
     match result {

@@ -38,6 +38,7 @@
 pub mod alipay;
 pub mod clock;
 pub mod crypto;
+pub mod diagnose;
 mod hex;
 pub mod key;
 pub mod secret;

@@ -1,0 +1,81 @@
+//! Why a signature fails: comparisons and named causes, for `chop doctor`.
+//!
+//! Every check returns [`Finding`]s: a stable code, a one-line message and what
+//! to do. An empty list means nothing is wrong.
+//!
+//! ```
+//! use chop::diagnose::compare_sign_strings;
+//! // The detail.sign_information of a SIGN_ERROR answer (seed 001):
+//! let theirs = "GET\\n/payscore/user-service-state?service_id=500001&appid=wxeaf7bf1de621b0c2&openid=oWm9Z5JQwgV7BKAQUeKsUMVSjTpQ\\n1559194069\\n18a427e78d2344e1a71156a2690cc4d6\\n\\n";
+//! let ours = b"GET\n/payscore/user-service-state?appid=wxeaf7bf1de621b0c2&service_id=500001&openid=oWm9Z5JQwgV7BKAQUeKsUMVSjTpQ\n1559194069\n18a427e78d2344e1a71156a2690cc4d6\n\n";
+//! let c = compare_sign_strings(ours, theirs, Some(157));
+//! assert_eq!(c.causes[0].code(), "SIGN_URL_QUERY");
+//! ```
+
+mod key;
+mod sign_string;
+
+pub use key::{check_key, KeyCheck, EXPIRY_WARNING_DAYS};
+pub use sign_string::{
+    compare_sign_strings, unescape_sign_message, Cause, Comparison, UrlDifference,
+};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// Something is wrong: signatures fail or will fail.
+    Error,
+    /// Worth acting on, but nothing fails yet.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One thing `chop doctor` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// A stable code, e.g. `KEY_INCONSISTENT`, `SIGN_URL_QUERY`.
+    pub code: &'static str,
+    /// How serious it is.
+    pub severity: Severity,
+    /// What is wrong, in one line.
+    pub message: String,
+    /// What to do.
+    pub fix: String,
+}
+
+impl Finding {
+    /// An error finding.
+    pub fn error(code: &'static str, message: String, fix: String) -> Self {
+        Self {
+            code,
+            severity: Severity::Error,
+            message,
+            fix,
+        }
+    }
+
+    /// A warning finding.
+    pub fn warning(code: &'static str, message: String, fix: String) -> Self {
+        Self {
+            code,
+            severity: Severity::Warning,
+            message,
+            fix,
+        }
+    }
+}
+
+impl From<&Cause> for Finding {
+    fn from(c: &Cause) -> Self {
+        Finding::error(c.code(), c.to_string(), c.fix().to_string())
+    }
+}
