@@ -154,3 +154,31 @@ fn pkcs1_and_pkcs8_bare_base64_keys_sign_the_same() {
         String::from_utf8(read("alipay/own_request_sign/sign_rsa2.b64")).unwrap()
     );
 }
+
+#[test]
+fn mutated_inputs_never_panic() {
+    let key = alipay_key();
+    let response = read("alipay/own_response_escapes_nested_sign/response.json");
+    let notify = read("alipay/own_notify_form/body.form");
+    let root = read("keys/alipay/node_alipayRootCert.crt");
+    let replacements = [
+        b'"', b'\\', b'{', b'}', b'%', b'&', b'=', 0xff, 0xe4, b' ', b'A',
+    ];
+    for input in [&response, &notify, &root] {
+        for i in 0..input.len() {
+            let _ = SignedResponse::parse(&input[..i], None);
+            let _ = Params::from_form(&input[..i]);
+            for r in replacements {
+                let mut m = input.to_vec();
+                m[i] = r;
+                let _ = verify_response(&m, Some("alipay.trade.query"), None, &key);
+                if let Ok(p) = Params::parse(&m) {
+                    let _ = verify_notify(&p, &key);
+                }
+                if input == &root && i % 31 == 0 {
+                    let _ = root_cert_sn(&m);
+                }
+            }
+        }
+    }
+}
