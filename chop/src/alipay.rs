@@ -51,4 +51,6 @@ pub use v3::{
     verify_v3_response, V3Authorization, V3Error, V3RequestSigner, V3ResponseHeaders, V3SignString,
     V3SignedRequest, V3_SCHEME,
 };
-pub use verify::{verify_notify, AlipayPublicKey, Notify, Verified, VerifyError};
+pub use verify::{
+    verify_notify, verify_notify_expecting, AlipayPublicKey, Notify, Verified, VerifyError,
+};

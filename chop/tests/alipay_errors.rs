@@ -182,3 +182,22 @@ fn mutated_inputs_never_panic() {
         }
     }
 }
+
+#[test]
+fn expected_sign_type_is_pinned() {
+    let mut p = Params::from_form(&read("alipay/own_notify_form/body.form")).unwrap();
+    assert!(verify_notify_expecting(&p, &alipay_key(), SignType::Rsa2).is_ok());
+    let e = verify_notify_expecting(&p, &alipay_key(), SignType::Rsa).unwrap_err();
+    assert_eq!(
+        e,
+        VerifyError::UnexpectedSignType {
+            got: SignType::Rsa2,
+            expected: SignType::Rsa
+        }
+    );
+    is_one_lowercase_line(&e);
+    // Without sign_type in the notify, the expected type is used.
+    p.remove("sign_type");
+    let v = verify_notify_expecting(&p, &alipay_key(), SignType::Rsa2).unwrap();
+    assert_eq!(v.sign_type(), SignType::Rsa2);
+}

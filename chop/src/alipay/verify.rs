@@ -123,6 +123,14 @@ pub enum VerifyError {
         /// What was given.
         got: String,
     },
+    /// The notify claims another sign type than the one expected.
+    #[error("the notify says sign_type={got} but this app expects {expected}: check 接口加签方式 in the open platform, or refuse the notify (a changed sign_type is not Alipay's)")]
+    UnexpectedSignType {
+        /// The notify's `sign_type`.
+        got: SignType,
+        /// The expected one.
+        expected: SignType,
+    },
     /// The key cannot check this sign type.
     #[error("the content is signed with {sign_type} but the Alipay public key given is an {key} key: use the Alipay public key of the matching type (RSA2/RSA: an RSA key; SM2: an SM2 key)")]
     KeyDoesNotFit {
@@ -333,8 +341,10 @@ impl AlipayPublicKey {
 /// `sign` is removed, then the content is built without `sign_type`
 /// (rsaCheckV1) and, if that does not verify, with it (rsaCheckV2); each
 /// without empty values and, when there are any, with them (see
-/// [`EmptyValues`]). The result says which content verified. The sign type is the notify's `sign_type`
-/// (RSA2 for an RSA key, SM2 for an SM2 key, when absent).
+/// [`EmptyValues`]). The result says which content verified. The sign type
+/// is the notify's `sign_type` (RSA2 for an RSA key, SM2 for an SM2 key, when
+/// absent); to pin it to your app's configured type, use
+/// [`verify_notify_expecting`].
 ///
 /// # Errors
 /// [`VerifyError`] naming what failed; [`VerifyError::Mismatch`] carries
@@ -342,6 +352,41 @@ impl AlipayPublicKey {
 pub fn verify_notify(
     params: &Params,
     key: &AlipayPublicKey,
+) -> Result<Verified<Notify>, VerifyError> {
+    verify(params, key, None)
+}
+
+/// As [`verify_notify`], but the sign type is the one your app is configured
+/// with (what Alipay's Java SDK takes from its caller), never the one the
+/// notify claims: a notify whose `sign_type` says otherwise is refused.
+///
+/// ```
+/// # use chop::alipay::*;
+/// # let k = AlipayPublicKey::load(&std::fs::read("../vectors/keys/alipay/node_alipay-notify-sign-public-key-v2.pem").unwrap())?;
+/// # let body = std::fs::read("../vectors/alipay/node_servicemarket_notify/body.form").unwrap();
+/// let params = Params::from_form(&body)?;
+/// assert!(verify_notify_expecting(&params, &k, SignType::Rsa2).is_ok());
+/// assert!(matches!(
+///     verify_notify_expecting(&params, &k, SignType::Rsa),
+///     Err(VerifyError::UnexpectedSignType { .. })
+/// ));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`verify_notify`], and [`VerifyError::UnexpectedSignType`].
+pub fn verify_notify_expecting(
+    params: &Params,
+    key: &AlipayPublicKey,
+    expected: SignType,
+) -> Result<Verified<Notify>, VerifyError> {
+    verify(params, key, Some(expected))
+}
+
+fn verify(
+    params: &Params,
+    key: &AlipayPublicKey,
+    expected: Option<SignType>,
 ) -> Result<Verified<Notify>, VerifyError> {
     let mut params = params.clone();
     let sign = params
@@ -355,8 +400,14 @@ pub fn verify_notify(
         Some(t) => t
             .parse()
             .map_err(|_| VerifyError::UnknownSignType { got: t.to_string() })?,
-        None => key.default_sign_type(),
+        None => expected.unwrap_or_else(|| key.default_sign_type()),
     };
+    if let Some(expected) = expected.filter(|e| *e != sign_type) {
+        return Err(VerifyError::UnexpectedSignType {
+            got: sign_type,
+            expected,
+        });
+    }
     let mut variants = vec![(SignTypeRule::Excluded, EmptyValues::Dropped)];
     let has_empty = params.iter().any(|(k, v)| v.is_empty() && k != "sign_type");
     if has_empty {
