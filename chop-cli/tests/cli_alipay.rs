@@ -403,3 +403,34 @@ fn v3_sign_reproduces_the_vector_and_v3_verify_checks_a_response() {
         .stdout(predicate::str::contains("does NOT verify"))
         .stdout(predicate::str::contains("1\\n"));
 }
+
+#[test]
+fn verify_notify_with_a_pinned_sign_type() {
+    let body = format!("@{}", v("alipay/own_notify_form/body.form"));
+    let key = v("keys/generated/pub-spki.pem");
+    chop(&[
+        "verify",
+        "notify",
+        "--params",
+        &body,
+        "--public-key",
+        &key,
+        "--sign-type",
+        "RSA2",
+    ])
+    .assert()
+    .success();
+    chop(&[
+        "verify",
+        "notify",
+        "--params",
+        &body,
+        "--public-key",
+        &key,
+        "--sign-type",
+        "RSA",
+    ])
+    .assert()
+    .code(1)
+    .stdout(predicate::str::contains("expects RSA"));
+}

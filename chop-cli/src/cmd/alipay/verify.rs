@@ -4,8 +4,8 @@ use clap::{ArgGroup, Args, Subcommand};
 use serde_json::json;
 
 use chop::alipay::{
-    phone_number, verify_notify, verify_response, AesKey, PhoneError, SignType, SignedResponse,
-    VerifyError,
+    phone_number, verify_notify, verify_notify_expecting, verify_response, AesKey, PhoneError,
+    SignType, SignedResponse, VerifyError,
 };
 
 use super::{load_alipay_key, read_params, SignTypeArg};
@@ -43,6 +43,9 @@ pub(crate) struct NotifyArgs {
     params: String,
     #[command(flatten)]
     key: KeyArgs,
+    /// Your app's sign type (接口加签方式): a notify claiming another one is refused. Default: the notify's sign_type.
+    #[arg(long, value_enum)]
+    sign_type: Option<SignTypeArg>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -103,7 +106,11 @@ fn notify(args: NotifyArgs) -> CmdResult {
     let params = read_params(&args.params)?;
     let key = load_alipay_key(args.key.public_key.as_deref(), args.key.cert.as_deref())?;
     let mut out = Output::new(args.json);
-    match verify_notify(&params, &key) {
+    let result = match args.sign_type {
+        Some(t) => verify_notify_expecting(&params, &key, t.into()),
+        None => verify_notify(&params, &key),
+    };
+    match result {
         Ok(v) => {
             out.field("verified", json!(true), || "notify verified".into());
             out.field("sign_type", json!(v.sign_type().as_str()), || {
@@ -204,7 +211,7 @@ fn failed(mut out: Output, e: &VerifyError, what: &str) -> CmdResult {
             out.finish();
             Ok(Outcome::CheckFailed)
         }
-        VerifyError::CertSnMismatch { .. } => {
+        VerifyError::CertSnMismatch { .. } | VerifyError::UnexpectedSignType { .. } => {
             out.field("verified", json!(false), || {
                 format!("{what} does NOT verify")
             });
