@@ -1,5 +1,6 @@
 //! The subcommands.
 
+pub(crate) mod alipay;
 pub(crate) mod doctor;
 pub(crate) mod key;
 pub(crate) mod miniprogram;

@@ -40,6 +40,9 @@ enum Command {
     /// Say exactly why a signature fails: findings with stable codes and fixes.
     #[command(subcommand)]
     Doctor(cmd::doctor::DoctorCmd),
+    /// Alipay open platform (支付宝开放平台): sign, verify notifies and responses, AES content, phone number, certificate SNs.
+    #[command(subcommand)]
+    Alipay(cmd::alipay::AlipayCmd),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +68,7 @@ fn main() -> ExitCode {
         Command::Key(c) => cmd::key::run(c),
         Command::Miniprogram(c) => cmd::miniprogram::run(c),
         Command::Doctor(c) => cmd::doctor::run(c),
+        Command::Alipay(c) => cmd::alipay::run(c),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -35,6 +35,7 @@
 
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod alipay;
 pub mod clock;
 pub mod crypto;
 pub mod diagnose;
