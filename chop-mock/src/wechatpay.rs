@@ -78,10 +78,8 @@ fn json_response(status: StatusCode, body: Bytes) -> Response {
         "content-type",
         HeaderValue::from_static("application/json; charset=utf-8"),
     );
-    if let Ok(id) = crate::state::random_hex(16).map(HeaderValue::try_from) {
-        if let Ok(id) = id {
-            r.headers_mut().insert("request-id", id);
-        }
+    if let Ok(Ok(id)) = crate::state::random_hex(16).map(HeaderValue::try_from) {
+        r.headers_mut().insert("request-id", id);
     }
     r
 }
