@@ -1,4 +1,4 @@
-//! Offline gateways for WeChat Pay API v3 — TEST ONLY.
+//! Offline gateways for WeChat Pay API v3 and Mini Program API security — TEST ONLY.
 //!
 //! An axum server that behaves like the real gateway for the APIs it covers:
 //! it verifies each request's `Authorization` the way the platform does and
@@ -20,6 +20,7 @@
 //! | `ANY /v3/mock/echo` | echo the sign string the mock verified |
 //! | `POST /mock/pay` `{"out_trade_no":…}` | mark paid, send the callback to the order's `notify_url` |
 //! | `POST /mock/rotate` | rotate the platform certificate |
+//! | `POST /wxa/business/getuserphonenumber?access_token=…` | Mini Program API security: sealed request, sealed answer |
 //!
 //! ```no_run
 //! # async fn f() -> Result<(), chop_mock::MockError> {
@@ -30,9 +31,11 @@
 //! ```
 
 mod keys;
+mod miniprogram;
 mod state;
 mod wechatpay;
 
+pub use miniprogram::MiniProgramApp;
 pub use state::{
     CallbackConfig, MerchantFiles, MockState, WechatPayMerchant, MERCHANT_FILE, STATE_FILE,
 };

@@ -28,6 +28,8 @@ pub const MERCHANT_FILE: &str = "merchant.TEST-ONLY.json";
 pub struct MerchantFiles {
     /// The WeChat Pay merchant side.
     pub wechatpay: WechatPayMerchant,
+    /// The Mini Program app (API security).
+    pub miniprogram: crate::MiniProgramApp,
 }
 
 /// The WeChat Pay v3 merchant configuration (TEST ONLY).
@@ -111,6 +113,8 @@ pub(crate) struct Inner {
     pub(crate) callbacks: CallbackConfig,
     pub(crate) orders: Mutex<HashMap<String, serde_json::Value>>,
     pub(crate) deliveries: Mutex<Vec<crate::Delivery>>,
+    pub(crate) mp: crate::miniprogram::MpInner,
+    pub(crate) mp_rotated: AtomicBool,
 }
 
 #[derive(Debug)]
@@ -133,6 +137,7 @@ struct Stored {
     platform_cert_pems: Vec<String>,
     public_key_id: String,
     public_key_private_pem: String,
+    miniprogram: crate::miniprogram::MpStored,
 }
 
 impl MockState {
@@ -284,9 +289,13 @@ impl MockState {
             )?);
         }
         let merchant_public = merchant_key.public_key().clone();
+        let mp = crate::miniprogram::load(s.miniprogram)?;
         Ok(Self {
             inner: Arc::new(Inner {
-                files: MerchantFiles { wechatpay: files },
+                files: MerchantFiles {
+                    wechatpay: files,
+                    miniprogram: mp.app.clone(),
+                },
                 merchant_public,
                 api_v3_key,
                 platforms,
@@ -297,6 +306,8 @@ impl MockState {
                 callbacks: CallbackConfig::default(),
                 orders: Mutex::new(HashMap::new()),
                 deliveries: Mutex::new(Vec::new()),
+                mp,
+                mp_rotated: AtomicBool::new(false),
             }),
         })
     }
@@ -353,6 +364,7 @@ fn generate_stored() -> Result<Stored, MockError> {
         platform_cert_pems,
         public_key_id: format!("PUB_KEY_ID_0119{}", random_digits(18)?),
         public_key_private_pem: pk.pem,
+        miniprogram: crate::miniprogram::generate()?,
     })
 }
 
