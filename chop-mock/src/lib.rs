@@ -1,4 +1,5 @@
-//! Offline gateways for WeChat Pay API v3 and Mini Program API security — TEST ONLY.
+//! Offline gateways for WeChat Pay API v3, Mini Program API security and the
+//! Alipay OpenAPI — TEST ONLY.
 //!
 //! An axum server that behaves like the real gateway for the APIs it covers:
 //! it verifies each request's `Authorization` the way the platform does and
@@ -21,6 +22,7 @@
 //! | `POST /mock/pay` `{"out_trade_no":…}` | mark paid, send the callback to the order's `notify_url` |
 //! | `POST /mock/rotate` | rotate the platform certificate |
 //! | `POST /wxa/business/getuserphonenumber?access_token=…` | Mini Program API security: sealed request, sealed answer |
+//! | `POST /gateway.do` | Alipay OpenAPI: `alipay.trade.precreate`, `alipay.trade.query` (RSA2, plain or AES content) |
 //!
 //! ```no_run
 //! # async fn f() -> Result<(), chop_mock::MockError> {
@@ -30,11 +32,13 @@
 //! # }
 //! ```
 
+mod alipay;
 mod keys;
 mod miniprogram;
 mod state;
 mod wechatpay;
 
+pub use alipay::AlipayApp;
 pub use miniprogram::MiniProgramApp;
 pub use state::{
     CallbackConfig, MerchantFiles, MockState, WechatPayMerchant, MERCHANT_FILE, STATE_FILE,

@@ -32,6 +32,7 @@ pub(crate) fn router(state: MockState) -> Router {
             "/wxa/business/getuserphonenumber",
             post(crate::miniprogram::get_user_phone_number),
         )
+        .route("/gateway.do", post(crate::alipay::gateway))
         .with_state(state)
 }
 
