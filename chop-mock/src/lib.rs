@@ -20,7 +20,9 @@
 //! | `POST /v3/refund/domestic/refunds` | refund a paid order |
 //! | `ANY /v3/mock/echo` | echo the sign string the mock verified |
 //! | `POST /mock/pay` `{"out_trade_no":…}` | mark paid, send the callback to the order's `notify_url` |
-//! | `POST /mock/rotate` | rotate the platform certificate |
+//! | `POST /mock/rotate` | rotate the WeChat Pay platform certificate |
+//! | `POST /mock/alipay/pay` `{"out_trade_no":…,"notify_url":…}` | mark an Alipay order paid, send the notify |
+//! | `POST /mock/miniprogram/rotate` | Mini Program answers carry the `-Deprecated` pair |
 //! | `POST /wxa/business/getuserphonenumber?access_token=…` | Mini Program API security: sealed request, sealed answer |
 //! | `POST /gateway.do` | Alipay OpenAPI: `alipay.trade.precreate`, `alipay.trade.query` (RSA2, plain or AES content) |
 //!
