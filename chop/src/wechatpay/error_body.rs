@@ -158,25 +158,38 @@ impl SignInformation {
     /// # Ok::<(), chop::wechatpay::RequestError>(())
     /// ```
     pub fn compare(&self, yours: &SignString) -> SignComparison {
-        let theirs = self.truncated_sign_message.as_bytes();
+        // One answer for the CLI, the library and `chop doctor`: the offset
+        // comes from the same comparison that names the causes.
         let mine = yours.as_bytes();
-        if let Some(offset) = theirs.iter().zip(mine).position(|(a, b)| a != b) {
-            let line = mine[..offset].iter().filter(|&&b| b == b'\n').count();
-            return SignComparison::DiffersAt { offset, line };
-        }
-        if mine.len() < theirs.len() {
-            let offset = mine.len();
-            let line = mine.iter().filter(|&&b| b == b'\n').count();
-            return SignComparison::DiffersAt { offset, line };
-        }
-        let yours_len = mine.len() as u64;
-        if yours_len != self.sign_message_length {
-            return SignComparison::LengthDiffers {
-                yours: yours_len,
+        let c = self.diagnose(mine);
+        match c.first_difference {
+            None => SignComparison::Same,
+            Some(offset) if offset >= c.theirs.len() => SignComparison::LengthDiffers {
+                yours: mine.len() as u64,
                 theirs: self.sign_message_length,
-            };
+            },
+            Some(offset) => SignComparison::DiffersAt {
+                offset,
+                line: mine[..offset.min(mine.len())]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count(),
+            },
         }
-        SignComparison::Same
+    }
+
+    /// Compares with the sign string you built and names the causes
+    /// ([`crate::diagnose::compare_sign_strings`]).
+    ///
+    /// ```
+    /// use chop::wechatpay::SignInformation;
+    /// let info: SignInformation = serde_json::from_str(r#"{"method":"GET","url":"/v3/x","truncated_sign_message":"GET\n/v3/x\n1\nN\n\n","sign_message_length":15}"#).unwrap();
+    /// let c = info.diagnose(b"GET\n/v3/x\n1\nN\n");
+    /// assert_eq!(c.causes[0].code(), "SIGN_EMPTY_BODY_LINE");
+    /// ```
+    pub fn diagnose(&self, yours: &[u8]) -> crate::diagnose::Comparison {
+        let len = usize::try_from(self.sign_message_length).ok();
+        crate::diagnose::compare_sign_strings(yours, &self.truncated_sign_message, len)
     }
 }
 
