@@ -12,12 +12,14 @@
 //! assert_eq!(c.causes[0].code(), "SIGN_URL_QUERY");
 //! ```
 
+mod alipay;
 mod callback;
 mod key;
 mod miniprogram;
 mod sign_error;
 mod sign_string;
 
+pub use alipay::{check_alipay_response, AlipayCheck, AlipayReport};
 pub use callback::{check_callback, CallbackCheck};
 pub use key::{check_key, KeyCheck, EXPIRY_WARNING_DAYS};
 pub use miniprogram::{explain_errcode, MiniprogramRequest};

@@ -1,5 +1,6 @@
 //! `chop doctor …`: say exactly why a signature fails.
 
+mod alipay;
 mod miniprogram;
 mod wechatpay;
 
@@ -23,6 +24,8 @@ pub(crate) enum DoctorCmd {
     Wechatpay(wechatpay::WechatpayArgs),
     /// Explain a Mini Program API-security errcode (40230–40240) against the request sent.
     Miniprogram(miniprogram::MiniprogramArgs),
+    /// Why an Alipay response does not verify: the signed content cut from it, the key used, certificate SNs.
+    Alipay(alipay::AlipayArgs),
 }
 
 /// `chop doctor key`.
@@ -49,6 +52,7 @@ pub(crate) fn run(cmd: DoctorCmd) -> CmdResult {
         DoctorCmd::Key(args) => key(args),
         DoctorCmd::Wechatpay(args) => wechatpay::run(args),
         DoctorCmd::Miniprogram(args) => miniprogram::run(args),
+        DoctorCmd::Alipay(args) => alipay::run(args),
     }
 }
 
