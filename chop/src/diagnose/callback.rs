@@ -74,7 +74,7 @@ fn finding(e: &VerifyError, check: &CallbackCheck<'_>) -> Finding {
         VerifyError::MissingHeaders { missing } => Finding::error(
             "CALLBACK_HEADERS_MISSING",
             format!("the signature header(s) {} are missing: WeChat Pay always sends them, so a proxy, gateway or CDN in front of the server stripped them", missing.join(", ")),
-            "let Wechatpay-* headers through the proxy (nginx: no underscores_in_headers issue, no header whitelist), or log the headers as the application receives them".into(),
+            "let Wechatpay-* headers through every proxy, gateway and CDN in front of the server (check header allow-lists), and log the headers as the application receives them".into(),
         ),
         VerifyError::Probe => Finding::warning(
             "CALLBACK_PROBE",
