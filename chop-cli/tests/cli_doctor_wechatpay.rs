@@ -384,3 +384,17 @@ fn miniprogram_errcodes_against_what_was_sent() {
         .code(2)
         .stderr(predicate::str::contains("not an API-security errcode"));
 }
+
+#[test]
+fn a_sign_string_alone_is_not_called_healthy() {
+    chop()
+        .args([
+            "doctor",
+            "wechatpay",
+            "--sign-string",
+            "GET\\n/v3/x\\n1\\nN\\n\\n",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("warning [NOTHING_COMPARED]"));
+}

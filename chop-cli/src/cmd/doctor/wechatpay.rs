@@ -167,6 +167,17 @@ pub(crate) fn run(args: WechatpayArgs) -> CmdResult {
             },
         ));
     }
+    let compared = args.error.is_some()
+        || (ours.is_some() && request.is_some())
+        || (request.is_some() && cert.is_some())
+        || args.key.is_some();
+    if !compared {
+        findings.push(Finding::warning(
+            "NOTHING_COMPARED",
+            "nothing was compared: a sign string or a request alone cannot show what is wrong".into(),
+            "add --error @FILE (WeChat Pay's 401 body), or --request @FILE with --sign-string, or --cert to check the request's signature".into(),
+        ));
+    }
     dedupe(&mut findings);
     Ok(report_with(&findings, args.json, extra, &text))
 }
