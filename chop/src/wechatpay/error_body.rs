@@ -275,6 +275,38 @@ mod tests {
     }
 
     #[test]
+    fn compare_and_diagnose_give_one_answer() {
+        let info = SignInformation {
+            method: "POST".into(),
+            url: "/v3/x".into(),
+            truncated_sign_message: "POST\n/v3/x\n1\nN\n{\"a\"".into(),
+            sign_message_length: 23,
+        };
+        for mine in [
+            &b"POST\n/v3/x\n1\nN\n{\"a\":1}\n"[..],
+            b"POST\n/v3/x\n1\nN\n{\"a\":1}",
+            b"post\n/v3/x\n1\nN\n{\"a\":1}\n",
+            b"POST\n/v3/y\n1\nN\n{\"a\":1}\n",
+            b"POST\n/v3/x\n2\nN\n{\"a\":1}\n",
+            b"POST\n/v3/x\n1\nN\n{\"a\": 1}\n",
+        ] {
+            let c = info.diagnose(mine);
+            let offset = match info.compare(&SignString::from_bytes(mine)) {
+                SignComparison::Same => None,
+                SignComparison::DiffersAt { offset, .. } => Some(offset),
+                SignComparison::LengthDiffers { .. } => Some(c.theirs.len()),
+            };
+            assert_eq!(
+                offset,
+                c.first_difference,
+                "{}",
+                String::from_utf8_lossy(mine)
+            );
+            assert_eq!(offset.is_none(), c.causes.is_empty());
+        }
+    }
+
+    #[test]
     fn html_from_a_proxy_is_a_typed_error() {
         let e = ErrorBody::parse(b"<html>502 Bad Gateway</html>").unwrap_err();
         assert!(e.to_string().contains("<html>502"));
