@@ -119,7 +119,7 @@ impl ErrorBody {
     pub fn parse(body: &[u8]) -> Result<Self, ErrorBodyParseError> {
         serde_json::from_slice(body).map_err(|e| ErrorBodyParseError {
             reason: e.to_string(),
-            start: super::message::escape(&body[..body.len().min(80)]),
+            start: crate::exact::escape(&body[..body.len().min(80)]),
         })
     }
 
