@@ -19,6 +19,7 @@ use crate::input;
 
 /// `chop doctor wechatpay`.
 #[derive(Debug, Args)]
+#[command(mut_arg("certs", |a| a.help("With --error/--request: the merchant certificate (apiclient_cert.pem). With --headers: the platform certificate(s); repeat during a rotation")))]
 pub(crate) struct WechatpayArgs {
     /// The error response body WeChat Pay answered (SIGN_ERROR or another 401): @FILE or text.
     #[arg(long)]
