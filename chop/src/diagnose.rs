@@ -12,10 +12,21 @@
 //! assert_eq!(c.causes[0].code(), "SIGN_URL_QUERY");
 //! ```
 
+mod alipay;
+mod callback;
 mod key;
+mod miniprogram;
+mod sign_error;
 mod sign_string;
 
+pub use alipay::{check_alipay_response, AlipayCheck, AlipayReport};
+pub use callback::{check_callback, CallbackCheck};
 pub use key::{check_key, KeyCheck, EXPIRY_WARNING_DAYS};
+pub use miniprogram::{explain_errcode, MiniprogramRequest};
+pub use sign_error::{
+    build_sign_string, check_request_signature, explain_error, RawRequest, RawRequestError,
+    SignErrorReport,
+};
 pub use sign_string::{
     compare_sign_strings, unescape_sign_message, Cause, Comparison, UrlDifference,
 };

@@ -46,6 +46,7 @@ pub use source::Encoding;
 
 /// Decodes PEM, DER or bare base64 into the DER of each block (for loaders of
 /// other key types, such as SM2).
+#[cfg_attr(not(feature = "sm"), allow(dead_code))]
 pub(crate) fn decode_blocks(
     input: &[u8],
     what: &'static str,

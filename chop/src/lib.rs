@@ -39,6 +39,7 @@ pub mod alipay;
 pub mod clock;
 pub mod crypto;
 pub mod diagnose;
+mod exact;
 mod hex;
 pub mod key;
 pub mod miniprogram;

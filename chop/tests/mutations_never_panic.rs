@@ -6,44 +6,9 @@ use chop::key::{inspect, Certificate, RsaPrivateKey, RsaPublicKey};
 use chop::secret::SecretString;
 use chop::wechatpay::Authorization;
 
-/// xorshift64*: deterministic, so a failure reproduces.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
-fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
-    let mut v = input.to_vec();
-    for _ in 0..=rng.below(3) {
-        match rng.below(4) {
-            0 if !v.is_empty() => {
-                let i = rng.below(v.len());
-                v[i] ^= 1 << rng.below(8);
-            }
-            1 => v.truncate(rng.below(v.len() + 1)),
-            2 => {
-                let i = rng.below(v.len() + 1);
-                v.insert(i, rng.next() as u8);
-            }
-            _ if !v.is_empty() => {
-                let i = rng.below(v.len());
-                v.remove(i);
-            }
-            _ => {}
-        }
-    }
-    v
-}
+#[path = "support/mutate.rs"]
+mod mutate;
+use mutate::{mutate, Rng};
 
 fn file(rel: &str) -> Vec<u8> {
     std::fs::read(format!(

@@ -1,7 +1,11 @@
 //! `chop doctor …`: say exactly why a signature fails.
 
+mod alipay;
+mod miniprogram;
+mod wechatpay;
+
 use clap::{Args, Subcommand};
-use serde_json::json;
+use serde_json::{json, Map, Value};
 
 use chop::clock::{Clock, SystemClock};
 use chop::diagnose::{check_key, Finding, KeyCheck, Severity};
@@ -16,6 +20,12 @@ use crate::input;
 pub(crate) enum DoctorCmd {
     /// Check a private key (and its certificate and serial): damaged fields, pairing, validity.
     Key(KeyArgs),
+    /// Why WeChat Pay answered 401 (--error with --sign-string, the sign flags or --request), or why a callback fails (--headers --body).
+    Wechatpay(wechatpay::WechatpayArgs),
+    /// Explain a Mini Program API-security errcode (40230–40240) against the request sent.
+    Miniprogram(miniprogram::MiniprogramArgs),
+    /// Why an Alipay response does not verify: the signed content cut from it, the key used, certificate SNs.
+    Alipay(alipay::AlipayArgs),
 }
 
 /// `chop doctor key`.
@@ -40,6 +50,9 @@ pub(crate) struct KeyArgs {
 pub(crate) fn run(cmd: DoctorCmd) -> CmdResult {
     match cmd {
         DoctorCmd::Key(args) => key(args),
+        DoctorCmd::Wechatpay(args) => wechatpay::run(args),
+        DoctorCmd::Miniprogram(args) => miniprogram::run(args),
+        DoctorCmd::Alipay(args) => alipay::run(args),
     }
 }
 
@@ -66,16 +79,34 @@ fn key(args: KeyArgs) -> CmdResult {
 
 /// Prints findings (text or JSON) and returns exit 1 when any is an error.
 pub(crate) fn report(findings: &[Finding], as_json: bool) -> Outcome {
+    report_with(findings, as_json, Map::new(), &[])
+}
+
+/// Prints findings after `text` (human) or with the `extra` fields (JSON),
+/// and returns exit 1 when any finding is an error.
+pub(crate) fn report_with(
+    findings: &[Finding],
+    as_json: bool,
+    extra: Map<String, Value>,
+    text: &[String],
+) -> Outcome {
     let failed = findings.iter().any(|f| f.severity == Severity::Error);
     if as_json {
         let list: Vec<_> = findings
             .iter()
             .map(|f| json!({"code": f.code, "severity": f.severity.as_str(), "message": f.message, "fix": f.fix}))
             .collect();
-        println!("{}", json!({"ok": !failed, "findings": list}));
-    } else if findings.is_empty() {
-        println!("no problems found");
+        let mut obj = extra;
+        obj.insert("ok".into(), json!(!failed));
+        obj.insert("findings".into(), json!(list));
+        println!("{}", Value::Object(obj));
     } else {
+        for l in text {
+            println!("{l}");
+        }
+        if findings.is_empty() {
+            println!("no problems found");
+        }
         for f in findings {
             println!("{} [{}] {}", f.severity.as_str(), f.code, f.message);
             println!("  fix: {}", f.fix);

@@ -2,7 +2,7 @@
 
 mod certs;
 mod crypt;
-mod keys;
+pub(crate) mod keys;
 mod notify;
 mod verify;
 

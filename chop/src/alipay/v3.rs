@@ -65,46 +65,11 @@ impl V3SignString {
     }
 
     fn lines(parts: &[&[u8]]) -> Self {
-        let mut v = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
-        for p in parts {
-            v.extend_from_slice(p);
-            v.push(b'\n');
-        }
-        Self(v)
-    }
-
-    /// The exact bytes.
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
-    }
-
-    /// Length in bytes.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether it is empty (never, once built).
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The text with each `\n` shown as the two characters `\n`.
-    pub fn escaped(&self) -> String {
-        String::from_utf8_lossy(&self.0).replace('\n', "\\n")
+        Self(crate::exact::lines(parts))
     }
 }
 
-impl fmt::Display for V3SignString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&String::from_utf8_lossy(&self.0))
-    }
-}
-
-impl fmt::Debug for V3SignString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "V3SignString({:?})", self.escaped())
-    }
-}
+crate::exact::exact_bytes!(V3SignString);
 
 /// The v3 `Authorization` header's fields.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -57,10 +57,7 @@ pub fn check_key(key_file: &[u8], check: &KeyCheck<'_>) -> Vec<Finding> {
             ..
         }) = key_item
         {
-            findings.extend(
-                f.iter()
-                    .map(|f| Finding::error(f.code, f.message.clone(), f.fix.clone())),
-            );
+            findings.extend(f.iter().cloned());
             public.get_or_insert_with(|| p.clone());
         }
     }

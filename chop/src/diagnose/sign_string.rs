@@ -203,12 +203,12 @@ pub fn compare_sign_strings(
         });
     }
     if first_difference.is_some() {
-        causes.extend(line_causes(
-            ours,
-            &theirs,
-            theirs_truncated,
-            sign_message_length,
-        ));
+        let lines = line_causes(ours, &theirs, theirs_truncated, sign_message_length);
+        // Non-UTF-8 text explains a body difference by itself.
+        let only_body = matches!(lines[..], [Cause::BodyDiffers { .. }]);
+        if causes.is_empty() || !only_body {
+            causes.extend(lines);
+        }
     }
     Comparison {
         theirs,

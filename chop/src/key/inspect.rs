@@ -52,16 +52,7 @@ pub enum Item {
     },
 }
 
-/// A problem found while inspecting, with a stable code and what to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// A stable identifier, e.g. `KEY_INCONSISTENT`.
-    pub code: &'static str,
-    /// What is wrong, in one line.
-    pub message: String,
-    /// What to do about it.
-    pub fix: String,
-}
+pub use crate::diagnose::Finding;
 
 /// Inspects the bytes of a key, certificate or PKCS#12 file.
 ///
@@ -143,18 +134,18 @@ fn private_item(parsed: ParsedPrivate) -> Result<Item, KeyError> {
     if !parsed.wrong.is_empty() {
         findings.push(inconsistent_finding(&parsed.wrong));
     } else if let Err(e) = RsaKeyPair::from_der(&parsed.pkcs1) {
-        findings.push(Finding {
-            code: "KEY_REJECTED",
-            message: format!("the crypto library refuses this key: {e}"),
-            fix: "export the key again from the original file".into(),
-        });
+        findings.push(Finding::error(
+            "KEY_REJECTED",
+            format!("the crypto library refuses this key: {e}"),
+            "export the key again from the original file".into(),
+        ));
     }
     if public.bits() < 2048 {
-        findings.push(Finding {
-            code: "KEY_TOO_SMALL",
-            message: format!("the key is {} bits; 2048 are required", public.bits()),
-            fix: "generate a 2048-bit key with the platform's certificate tool".into(),
-        });
+        findings.push(Finding::error(
+            "KEY_TOO_SMALL",
+            format!("the key is {} bits; 2048 are required", public.bits()),
+            "generate a 2048-bit key with the platform's certificate tool".into(),
+        ));
     }
     Ok(Item::PrivateKey {
         format: parsed.format,
@@ -169,14 +160,14 @@ pub(crate) fn inconsistent_finding(wrong: &[Component]) -> Finding {
         wrong: wrong.to_vec(),
     };
     let ok = e.consistent();
-    Finding {
-        code: "KEY_INCONSISTENT",
-        message: format!(
+    Finding::error(
+        "KEY_INCONSISTENT",
+        format!(
             "{} {} corrupted; {} are consistent — the key was damaged when copied",
             Component::join(wrong),
             if wrong.len() == 1 { "is" } else { "are" },
             Component::join_comma(&ok)
         ),
-        fix: "every signature made with this key is invalid: export the key again from the original apiclient_key.pem or .p12 file (do not copy it from a web page or chat)".into(),
-    }
+        "every signature made with this key is invalid: export the key again from the original apiclient_key.pem or .p12 file (do not copy it from a web page or chat)".into(),
+    )
 }

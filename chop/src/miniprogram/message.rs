@@ -104,66 +104,9 @@ impl SignString {
         v.extend_from_slice(body);
         Self(v)
     }
-
-    /// The exact bytes that are signed.
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
-    }
-
-    /// Length in bytes.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether it is empty (never, for a built sign string).
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// One line: each `\n` shown as the two characters `\n`, other control
-    /// characters and invalid UTF-8 escaped.
-    pub fn escaped(&self) -> String {
-        escape(&self.0)
-    }
 }
 
-impl fmt::Display for SignString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&String::from_utf8_lossy(&self.0))
-    }
-}
-
-impl fmt::Debug for SignString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "SignString(\"{}\", {} bytes)",
-            self.escaped(),
-            self.0.len()
-        )
-    }
-}
-
-/// Escapes `\n`, `\r`, `\t`, `\\`, other control characters and invalid UTF-8.
-pub(crate) fn escape(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() + 8);
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            match c {
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                '\\' => out.push_str("\\\\"),
-                c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-                c => out.push(c),
-            }
-        }
-        for b in chunk.invalid() {
-            out.push_str(&format!("\\x{b:02X}"));
-        }
-    }
-    out
-}
+crate::exact::exact_bytes!(SignString);
 
 #[cfg(test)]
 mod tests {

@@ -119,7 +119,7 @@ impl ErrorBody {
     pub fn parse(body: &[u8]) -> Result<Self, ErrorBodyParseError> {
         serde_json::from_slice(body).map_err(|e| ErrorBodyParseError {
             reason: e.to_string(),
-            start: super::message::escape(&body[..body.len().min(80)]),
+            start: crate::exact::escape(&body[..body.len().min(80)]),
         })
     }
 
@@ -158,25 +158,38 @@ impl SignInformation {
     /// # Ok::<(), chop::wechatpay::RequestError>(())
     /// ```
     pub fn compare(&self, yours: &SignString) -> SignComparison {
-        let theirs = self.truncated_sign_message.as_bytes();
+        // One answer for the CLI, the library and `chop doctor`: the offset
+        // comes from the same comparison that names the causes.
         let mine = yours.as_bytes();
-        if let Some(offset) = theirs.iter().zip(mine).position(|(a, b)| a != b) {
-            let line = mine[..offset].iter().filter(|&&b| b == b'\n').count();
-            return SignComparison::DiffersAt { offset, line };
-        }
-        if mine.len() < theirs.len() {
-            let offset = mine.len();
-            let line = mine.iter().filter(|&&b| b == b'\n').count();
-            return SignComparison::DiffersAt { offset, line };
-        }
-        let yours_len = mine.len() as u64;
-        if yours_len != self.sign_message_length {
-            return SignComparison::LengthDiffers {
-                yours: yours_len,
+        let c = self.diagnose(mine);
+        match c.first_difference {
+            None => SignComparison::Same,
+            Some(offset) if offset >= c.theirs.len() => SignComparison::LengthDiffers {
+                yours: mine.len() as u64,
                 theirs: self.sign_message_length,
-            };
+            },
+            Some(offset) => SignComparison::DiffersAt {
+                offset,
+                line: mine[..offset.min(mine.len())]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count(),
+            },
         }
-        SignComparison::Same
+    }
+
+    /// Compares with the sign string you built and names the causes
+    /// ([`crate::diagnose::compare_sign_strings`]).
+    ///
+    /// ```
+    /// use chop::wechatpay::SignInformation;
+    /// let info: SignInformation = serde_json::from_str(r#"{"method":"GET","url":"/v3/x","truncated_sign_message":"GET\n/v3/x\n1\nN\n\n","sign_message_length":15}"#).unwrap();
+    /// let c = info.diagnose(b"GET\n/v3/x\n1\nN\n");
+    /// assert_eq!(c.causes[0].code(), "SIGN_EMPTY_BODY_LINE");
+    /// ```
+    pub fn diagnose(&self, yours: &[u8]) -> crate::diagnose::Comparison {
+        let len = usize::try_from(self.sign_message_length).ok();
+        crate::diagnose::compare_sign_strings(yours, &self.truncated_sign_message, len)
     }
 }
 
@@ -259,6 +272,38 @@ mod tests {
                 theirs: 25
             }
         );
+    }
+
+    #[test]
+    fn compare_and_diagnose_give_one_answer() {
+        let info = SignInformation {
+            method: "POST".into(),
+            url: "/v3/x".into(),
+            truncated_sign_message: "POST\n/v3/x\n1\nN\n{\"a\"".into(),
+            sign_message_length: 23,
+        };
+        for mine in [
+            &b"POST\n/v3/x\n1\nN\n{\"a\":1}\n"[..],
+            b"POST\n/v3/x\n1\nN\n{\"a\":1}",
+            b"post\n/v3/x\n1\nN\n{\"a\":1}\n",
+            b"POST\n/v3/y\n1\nN\n{\"a\":1}\n",
+            b"POST\n/v3/x\n2\nN\n{\"a\":1}\n",
+            b"POST\n/v3/x\n1\nN\n{\"a\": 1}\n",
+        ] {
+            let c = info.diagnose(mine);
+            let offset = match info.compare(&SignString::from_bytes(mine)) {
+                SignComparison::Same => None,
+                SignComparison::DiffersAt { offset, .. } => Some(offset),
+                SignComparison::LengthDiffers { .. } => Some(c.theirs.len()),
+            };
+            assert_eq!(
+                offset,
+                c.first_difference,
+                "{}",
+                String::from_utf8_lossy(mine)
+            );
+            assert_eq!(offset.is_none(), c.causes.is_empty());
+        }
     }
 
     #[test]

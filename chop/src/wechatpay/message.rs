@@ -5,7 +5,6 @@
 //! URL is the path plus `?query` exactly as sent, without scheme and host.
 
 use std::borrow::Cow;
-use std::fmt;
 
 use super::RequestError;
 
@@ -49,20 +48,13 @@ impl SignString {
         let target = request_target(url)?;
         super::authorization::check_field("nonce", nonce)?;
         let ts = timestamp.to_string();
-        let mut v = Vec::with_capacity(
-            method.len() + target.len() + ts.len() + nonce.len() + body.len() + 5,
-        );
-        for part in [
+        Ok(Self(crate::exact::lines(&[
             method.as_bytes(),
             target.as_bytes(),
             ts.as_bytes(),
             nonce.as_bytes(),
             body,
-        ] {
-            v.extend_from_slice(part);
-            v.push(b'\n');
-        }
-        Ok(Self(v))
+        ])))
     }
 
     /// Builds a response or callback sign string `TIMESTAMP\nNONCE\nBODY\n`.
@@ -72,84 +64,20 @@ impl SignString {
     /// assert_eq!(s.as_bytes(), b"1554209980\nc5ac7061fccab6bf3e254dcf98995b8c\n{}\n");
     /// ```
     pub fn response(timestamp: &str, nonce: &str, body: &[u8]) -> Self {
-        let mut v = Vec::with_capacity(timestamp.len() + nonce.len() + body.len() + 3);
-        for part in [timestamp.as_bytes(), nonce.as_bytes(), body] {
-            v.extend_from_slice(part);
-            v.push(b'\n');
-        }
-        Self(v)
+        Self(crate::exact::lines(&[
+            timestamp.as_bytes(),
+            nonce.as_bytes(),
+            body,
+        ]))
     }
 
     /// Wraps bytes that are already a sign string (e.g. read from a file).
     pub fn from_bytes(bytes: impl Into<Vec<u8>>) -> Self {
         Self(bytes.into())
     }
-
-    /// The exact bytes.
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
-    }
-
-    /// Length in bytes (what WeChat Pay reports as `sign_message_length`).
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether it is empty.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The text with each newline shown as `\n` and each byte that is not
-    /// printable UTF-8 as `\xNN`; one line, fit for logs and terminals.
-    pub fn escaped(&self) -> String {
-        escape(&self.0)
-    }
 }
 
-impl fmt::Display for SignString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&String::from_utf8_lossy(&self.0))
-    }
-}
-
-impl fmt::Debug for SignString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "SignString(\"{}\", {} bytes)",
-            self.escaped(),
-            self.0.len()
-        )
-    }
-}
-
-impl AsRef<[u8]> for SignString {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-/// Shows `\n`, `\r`, `\t`, `\\` and non-printable or invalid UTF-8 bytes as escapes.
-pub(crate) fn escape(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() + 8);
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            match c {
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                '\\' => out.push_str("\\\\"),
-                c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-                c => out.push(c),
-            }
-        }
-        for b in chunk.invalid() {
-            out.push_str(&format!("\\x{b:02X}"));
-        }
-    }
-    out
-}
+crate::exact::exact_bytes!(SignString);
 
 /// The HTTP method must be an uppercase token, as it is sent on the wire.
 fn check_method(method: &str) -> Result<(), RequestError> {

@@ -13,7 +13,7 @@ use crate::input;
 pub(crate) struct PlatformKeyArgs {
     /// Platform certificate file (PEM or DER); repeat it during a rotation.
     #[arg(long = "cert", value_name = "FILE")]
-    certs: Vec<String>,
+    pub(crate) certs: Vec<String>,
     /// WeChat Pay public key file (RSA or SM2; PEM, DER or bare base64), with --public-key-id.
     #[arg(long, value_name = "FILE", requires = "public_key_id")]
     public_key: Option<String>,
@@ -25,6 +25,17 @@ pub(crate) struct PlatformKeyArgs {
 impl PlatformKeyArgs {
     /// Loads every key given; at least one is required.
     pub(crate) fn load(&self) -> Result<Vec<PlatformKey>, CliError> {
+        let keys = self.load_optional()?;
+        if keys.is_empty() {
+            return Err(CliError::input("no WeChat Pay key given").hint(
+                "give --cert FILE (platform certificate; repeat during a rotation) or --public-key FILE --public-key-id PUB_KEY_ID_… (public-key mode), or both during a migration",
+            ));
+        }
+        Ok(keys)
+    }
+
+    /// Loads every key given (possibly none).
+    pub(crate) fn load_optional(&self) -> Result<Vec<PlatformKey>, CliError> {
         let mut keys = Vec::new();
         for path in &self.certs {
             let bytes = input::read_path(path)?;
@@ -41,11 +52,6 @@ impl PlatformKeyArgs {
                     Err(_) => return Err(input::key_error(path, &rsa_err)),
                 },
             }
-        }
-        if keys.is_empty() {
-            return Err(CliError::input("no WeChat Pay key given").hint(
-                "give --cert FILE (platform certificate; repeat during a rotation) or --public-key FILE --public-key-id PUB_KEY_ID_… (public-key mode), or both during a migration",
-            ));
         }
         Ok(keys)
     }
