@@ -4,4 +4,5 @@ pub(crate) mod alipay;
 pub(crate) mod doctor;
 pub(crate) mod key;
 pub(crate) mod miniprogram;
+pub(crate) mod mock;
 pub(crate) mod wechatpay;

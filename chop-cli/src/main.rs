@@ -43,6 +43,8 @@ enum Command {
     /// Alipay open platform (支付宝开放平台): sign, verify notifies and responses, AES content, phone number, certificate SNs.
     #[command(subcommand)]
     Alipay(cmd::alipay::AlipayCmd),
+    /// Offline WeChat Pay v3 gateway on loopback, with TEST ONLY keys (`--state DIR` keeps them).
+    Mock(cmd::mock::MockArgs),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +71,7 @@ fn main() -> ExitCode {
         Command::Miniprogram(c) => cmd::miniprogram::run(c),
         Command::Doctor(c) => cmd::doctor::run(c),
         Command::Alipay(c) => cmd::alipay::run(c),
+        Command::Mock(c) => cmd::mock::run(c),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
