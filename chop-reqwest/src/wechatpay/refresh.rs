@@ -18,9 +18,12 @@ const DEFAULT_URL: &str = "https://api.mch.weixin.qq.com/v3/certificates";
 /// How the very first download is trusted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Bootstrap {
-    /// While the store holds no platform certificate, a download is trusted by
-    /// its own signature (trust on first use: consistent, not proven to come
-    /// from WeChat Pay). Later downloads are verified with the keys held.
+    /// A download signed by a key the store does not hold (the first one, or
+    /// one after a rotation that was missed) is trusted by its own signature,
+    /// made with a certificate it contains: consistent, and decrypted with the
+    /// APIv3 key that only WeChat Pay and the merchant hold, but not proven by
+    /// a key trusted before (wechatpay-apache-httpclient's auto-update does
+    /// the same). A download signed by a key held is verified with it.
     #[default]
     TrustOnFirstUse,
     /// Every download is verified with keys already in the store: seed it with
@@ -304,17 +307,12 @@ impl CertificateRefresher {
             .and_then(|r| r.decrypt(&self.key))
             .map_err(RefreshError::Certs)?;
         let sig = SignatureHeaders::from_header_map(&headers).map_err(RefreshError::Headers)?;
-        let has_certificates = self
-            .store
-            .keys()
-            .iter()
-            .any(|k| k.certificate_ref().is_some());
-        let download = if has_certificates || !self.store.keys().is_empty() {
+        let download = if !self.store.keys().is_empty() {
             let verifier = ResponseVerifier::with_store(self.store.clone())
                 .with_clock(NowOf(self.clock.clone()));
             match verify_download(certs.clone(), &sig, &body, Trust::Verifier(&verifier)) {
                 Err(CertsError::Verify(VerifyError::UnknownSerial { .. }))
-                    if !has_certificates && self.bootstrap == Bootstrap::TrustOnFirstUse =>
+                    if self.bootstrap == Bootstrap::TrustOnFirstUse =>
                 {
                     verify_download(certs, &sig, &body, Trust::FirstUse(self.clock.as_ref()))
                 }
