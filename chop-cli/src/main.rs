@@ -43,7 +43,7 @@ enum Command {
     /// Alipay open platform (支付宝开放平台): sign, verify notifies and responses, AES content, phone number, certificate SNs.
     #[command(subcommand)]
     Alipay(cmd::alipay::AlipayCmd),
-    /// Offline WeChat Pay v3 gateway on loopback, with TEST ONLY keys (`--state DIR` keeps them).
+    /// Offline WeChat Pay v3, Mini Program and Alipay gateways on loopback, TEST ONLY keys (`--state DIR` keeps them).
     Mock(cmd::mock::MockArgs),
     /// Every flow end to end against the offline gateways, through chop-reqwest and chop-axum.
     Tour(cmd::tour::TourArgs),

@@ -1,4 +1,5 @@
-//! Offline gateways for WeChat Pay API v3 and Mini Program API security — TEST ONLY.
+//! Offline gateways for WeChat Pay API v3, Mini Program API security and the
+//! Alipay OpenAPI — TEST ONLY.
 //!
 //! An axum server that behaves like the real gateway for the APIs it covers:
 //! it verifies each request's `Authorization` the way the platform does and
@@ -19,8 +20,11 @@
 //! | `POST /v3/refund/domestic/refunds` | refund a paid order |
 //! | `ANY /v3/mock/echo` | echo the sign string the mock verified |
 //! | `POST /mock/pay` `{"out_trade_no":…}` | mark paid, send the callback to the order's `notify_url` |
-//! | `POST /mock/rotate` | rotate the platform certificate |
+//! | `POST /mock/rotate` | rotate the WeChat Pay platform certificate |
+//! | `POST /mock/alipay/pay` `{"out_trade_no":…,"notify_url":…}` | mark an Alipay order paid, send the notify |
+//! | `POST /mock/miniprogram/rotate` | Mini Program answers carry the `-Deprecated` pair |
 //! | `POST /wxa/business/getuserphonenumber?access_token=…` | Mini Program API security: sealed request, sealed answer |
+//! | `POST /gateway.do` | Alipay OpenAPI: `alipay.trade.precreate`, `alipay.trade.query` (RSA2, plain or AES content) |
 //!
 //! ```no_run
 //! # async fn f() -> Result<(), chop_mock::MockError> {
@@ -30,11 +34,13 @@
 //! # }
 //! ```
 
+mod alipay;
 mod keys;
 mod miniprogram;
 mod state;
 mod wechatpay;
 
+pub use alipay::AlipayApp;
 pub use miniprogram::MiniProgramApp;
 pub use state::{
     CallbackConfig, MerchantFiles, MockState, WechatPayMerchant, MERCHANT_FILE, STATE_FILE,

@@ -30,6 +30,8 @@ pub struct MerchantFiles {
     pub wechatpay: WechatPayMerchant,
     /// The Mini Program app (API security).
     pub miniprogram: crate::MiniProgramApp,
+    /// The Alipay app.
+    pub alipay: crate::AlipayApp,
 }
 
 /// The WeChat Pay v3 merchant configuration (TEST ONLY).
@@ -115,6 +117,8 @@ pub(crate) struct Inner {
     pub(crate) deliveries: Mutex<Vec<crate::Delivery>>,
     pub(crate) mp: crate::miniprogram::MpInner,
     pub(crate) mp_rotated: AtomicBool,
+    pub(crate) alipay: crate::alipay::AlipayInner,
+    pub(crate) alipay_orders: Mutex<HashMap<String, serde_json::Value>>,
 }
 
 #[derive(Debug)]
@@ -138,6 +142,7 @@ struct Stored {
     public_key_id: String,
     public_key_private_pem: String,
     miniprogram: crate::miniprogram::MpStored,
+    alipay: crate::alipay::AlipayStored,
 }
 
 impl MockState {
@@ -290,11 +295,13 @@ impl MockState {
         }
         let merchant_public = merchant_key.public_key().clone();
         let mp = crate::miniprogram::load(s.miniprogram)?;
+        let alipay = crate::alipay::load(s.alipay)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 files: MerchantFiles {
                     wechatpay: files,
                     miniprogram: mp.app.clone(),
+                    alipay: alipay.app.clone(),
                 },
                 merchant_public,
                 api_v3_key,
@@ -308,6 +315,8 @@ impl MockState {
                 deliveries: Mutex::new(Vec::new()),
                 mp,
                 mp_rotated: AtomicBool::new(false),
+                alipay,
+                alipay_orders: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -365,6 +374,7 @@ fn generate_stored() -> Result<Stored, MockError> {
         public_key_id: format!("PUB_KEY_ID_0119{}", random_digits(18)?),
         public_key_private_pem: pk.pem,
         miniprogram: crate::miniprogram::generate()?,
+        alipay: crate::alipay::generate()?,
     })
 }
 

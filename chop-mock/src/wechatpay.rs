@@ -28,10 +28,13 @@ pub(crate) fn router(state: MockState) -> Router {
         .route("/v3/{*rest}", any(v3))
         .route("/mock/pay", post(endpoints::mock_pay))
         .route("/mock/rotate", post(endpoints::mock_rotate))
+        .route("/mock/alipay/pay", post(endpoints::mock_alipay_pay))
+        .route("/mock/miniprogram/rotate", post(endpoints::mock_mp_rotate))
         .route(
             "/wxa/business/getuserphonenumber",
             post(crate::miniprogram::get_user_phone_number),
         )
+        .route("/gateway.do", post(crate::alipay::gateway))
         .with_state(state)
 }
 

@@ -74,7 +74,7 @@ fn announce(url: &str, dir: &std::path::Path, state: &chop_mock::MockState, json
                 .map_or(String::new(), |p| p.display().to_string())
         };
         format!(
-            "chop mock: WeChat Pay v3 gateway on {url} (TEST ONLY keys)\n\
+            "chop mock: offline WeChat Pay v3, Mini Program and Alipay gateways on {url} (TEST ONLY keys)\n\
              state dir:        {}\n\
              merchant file:    {}\n\
              mchid:            {}\n\
@@ -83,7 +83,10 @@ fn announce(url: &str, dir: &std::path::Path, state: &chop_mock::MockState, json
              platform cert:    {} (serial {})\n\
              platform pub key: {} ({})\n\
              APIv3 key:        in the merchant file\n\
-             controls:         POST {url}/mock/pay {{\"out_trade_no\":…}}, POST {url}/mock/rotate\n\
+             Mini Program:     appid {} at {url}/wxa/business/getuserphonenumber (keys in the merchant file)\n\
+             Alipay:           app_id {} at {url}/gateway.do (keys in the merchant file)\n\
+             controls:         POST {url}/mock/pay {{\"out_trade_no\":…}}, POST {url}/mock/rotate,\n\
+             \x20                 POST {url}/mock/alipay/pay, POST {url}/mock/miniprogram/rotate\n\
              Ctrl-C to stop.",
             dir.display(),
             merchant.display(),
@@ -94,6 +97,8 @@ fn announce(url: &str, dir: &std::path::Path, state: &chop_mock::MockState, json
             w.platform_serial,
             path(&w.public_key_path),
             w.public_key_id,
+            files.miniprogram.appid,
+            files.alipay.app_id,
         )
     };
     let mut out = std::io::stdout().lock();

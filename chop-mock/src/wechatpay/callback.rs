@@ -85,9 +85,18 @@ pub(crate) fn check_loopback(url: &str) -> Result<(), MockError> {
     }
 }
 
-/// Sends the callback in the background, retrying on the configured schedule;
-/// returns its id at once. Each attempt is signed afresh (new timestamp and nonce)
-/// over the same body, as the platform does.
+/// How a receiver is called and what counts as received.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// WeChat Pay: `Wechatpay-*` headers signed afresh on each attempt; any 2xx.
+    WechatPay,
+    /// Alipay: the body carries its signature; 2xx with the body `success`.
+    Alipay,
+}
+
+/// Sends the WeChat Pay callback in the background, retrying on the configured
+/// schedule; returns its id at once. Each attempt is signed afresh (new
+/// timestamp and nonce) over the same body, as the platform does.
 pub(crate) fn spawn(
     state: &MockState,
     url: &str,
@@ -96,6 +105,19 @@ pub(crate) fn spawn(
     check_loopback(url)?;
     let id = uuid_like()?;
     let body = envelope(state, &id, transaction)?;
+    deliver(state, url, id, "application/json", body, Kind::WechatPay)
+}
+
+/// Delivers `body` to `url` (loopback only) in the background with retries.
+pub(crate) fn deliver(
+    state: &MockState,
+    url: &str,
+    id: String,
+    content_type: &'static str,
+    body: Vec<u8>,
+    kind: Kind,
+) -> Result<String, MockError> {
+    check_loopback(url)?;
     let delivery = Delivery {
         id: id.clone(),
         url: url.to_string(),
@@ -122,13 +144,20 @@ pub(crate) fn spawn(
             update(&state, &id2, |d| d.attempts += 1);
             let mut req = client
                 .post(&url)
-                .header("content-type", "application/json")
+                .header("content-type", content_type)
                 .body(body.clone());
-            for (name, value) in super::sign_headers(&state, &body) {
-                req = req.header(name, value);
+            if kind == Kind::WechatPay {
+                for (name, value) in super::sign_headers(&state, &body) {
+                    req = req.header(name, value);
+                }
             }
             if let Ok(r) = req.send().await {
-                if r.status().is_success() {
+                let ok = r.status().is_success();
+                let received = match kind {
+                    Kind::WechatPay => ok,
+                    Kind::Alipay => ok && r.text().await.is_ok_and(|t| t.trim() == "success"),
+                };
+                if received {
                     status = DeliveryStatus::Delivered;
                     break;
                 }

@@ -252,6 +252,32 @@ pub(crate) async fn mock_pay(State(state): State<MockState>, Json(req): Json<Val
     }
 }
 
+/// `POST /mock/alipay/pay {"out_trade_no":…,"notify_url":…}`: marks the Alipay
+/// order paid and sends the signed notify (loopback only).
+pub(crate) async fn mock_alipay_pay(
+    State(state): State<MockState>,
+    Json(req): Json<Value>,
+) -> Response {
+    let no = req["out_trade_no"].as_str().unwrap_or_default();
+    let url = req["notify_url"].as_str().unwrap_or_default();
+    match state.alipay_pay(no, url) {
+        Ok(id) => Json(json!({ "notify_id": id })).into_response(),
+        Err(e) => (
+            StatusCode::BAD_REQUEST,
+            Json(error("MOCK_ERROR", &e.to_string())),
+        )
+            .into_response(),
+    }
+}
+
+/// `POST /mock/miniprogram/rotate`: answers carry the `-Deprecated` pair from now on.
+pub(crate) async fn mock_mp_rotate(State(state): State<MockState>) -> Json<Value> {
+    state.rotate_miniprogram_certificate();
+    Json(
+        json!({ "platform_cert_number": state.merchant_files().miniprogram.next_platform_cert_number }),
+    )
+}
+
 /// `POST /mock/rotate`: rotates the platform certificate.
 pub(crate) async fn mock_rotate(State(state): State<MockState>) -> Json<Value> {
     state.rotate_platform_certificate();
