@@ -14,5 +14,7 @@ fn the_tour_passes_every_step() {
         .stdout(contains("summary: all"))
         .stdout(contains("request sign string"))
         .stdout(contains("certificate rotation handled by the refresher"))
-        .stdout(contains("a tampered callback is refused (401 FAIL)"));
+        .stdout(contains("a tampered callback is refused (401 FAIL)"))
+        .stdout(contains("Alipay: async notify"))
+        .stdout(contains("mobile 13800000000"));
 }

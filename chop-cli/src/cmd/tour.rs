@@ -3,6 +3,7 @@
 //! (callbacks). Prints each step with its sign string; exit 0 only if every
 //! step passed.
 
+mod alipay;
 mod merchant;
 mod miniprogram;
 mod wechatpay;
@@ -34,9 +35,22 @@ pub(crate) fn run(_args: TourArgs) -> CmdResult {
 }
 
 async fn tour() -> Result<Report, CliError> {
-    let mut r = Report::default();
-    let state = chop_mock::MockState::generate()
+    let dir = std::env::temp_dir().join(format!(
+        "chop-tour-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    ));
+    let state = chop_mock::MockState::load_or_create(&dir)
         .map_err(|e| CliError::from_err("cannot generate the mock's keys", &e))?;
+    let report = run_steps(state, &dir).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    report
+}
+
+async fn run_steps(state: chop_mock::MockState, dir: &std::path::Path) -> Result<Report, CliError> {
+    let mut r = Report::default();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .map_err(|e| CliError::from_err("cannot listen on 127.0.0.1", &e))?;
@@ -52,6 +66,7 @@ async fn tour() -> Result<Report, CliError> {
     ));
     wechatpay::run(&mut r, &base, &state, &merchant).await;
     miniprogram::run(&mut r, &base, &state).await;
+    alipay::run(&mut r, &base, &state, &merchant, dir).await;
     Ok(r)
 }
 

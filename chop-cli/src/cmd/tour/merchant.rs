@@ -5,11 +5,14 @@ use std::sync::{Arc, Mutex};
 use axum::extract::{FromRef, Request};
 use axum::routing::post;
 use axum::Router;
+use chop::alipay::{AlipayPublicKey, SignType};
 use chop::key::Certificate;
 use chop::wechatpay::{
     ApiV3Key, MemorySeenIds, NotificationHandler, PlatformKey, ResponseVerifier, Transaction,
 };
-use chop_axum::{WechatPayAck, WechatPayNotification};
+use chop_axum::{
+    AlipayAck, AlipayNotification, AlipayNotifyConfig, WechatPayAck, WechatPayNotification,
+};
 use tokio::sync::mpsc;
 
 use crate::error::CliError;
@@ -37,6 +40,7 @@ pub(super) struct Merchant {
     pub(super) base: String,
     pub(super) accepted: tokio::sync::Mutex<mpsc::Receiver<Accepted>>,
     pub(super) captured: Arc<Mutex<Vec<Raw>>>,
+    pub(super) alipay: tokio::sync::Mutex<mpsc::Receiver<chop::alipay::Params>>,
 }
 
 #[derive(Clone, FromRef)]
@@ -44,6 +48,8 @@ struct AppState {
     wechatpay: Arc<NotificationHandler>,
     accepted: mpsc::Sender<Accepted>,
     captured: Arc<Mutex<Vec<Raw>>>,
+    alipay: Arc<AlipayNotifyConfig>,
+    alipay_tx: mpsc::Sender<chop::alipay::Params>,
 }
 
 impl Merchant {
@@ -58,14 +64,23 @@ impl Merchant {
         let handler = NotificationHandler::new(ResponseVerifier::new([key]), apiv3)
             .with_seen_ids(Arc::new(MemorySeenIds::new(3600)));
         let (tx, rx) = mpsc::channel(16);
+        let (alipay_tx, alipay_rx) = mpsc::channel(16);
+        let a = &state.merchant_files().alipay;
+        let alipay_key = AlipayPublicKey::load(a.alipay_public_key_pem.as_bytes())
+            .map_err(|e| CliError::from_err("the mock's Alipay public key", &e))?;
+        let alipay =
+            AlipayNotifyConfig::new(alipay_key, SignType::Rsa2).with_app_id(a.app_id.clone());
         let captured = Arc::new(Mutex::new(Vec::new()));
         let app = Router::new()
             .route("/notify/wechatpay", post(wechatpay))
             .route("/notify/capture", post(capture))
+            .route("/notify/alipay", post(alipay_notify))
             .with_state(AppState {
                 wechatpay: Arc::new(handler),
                 accepted: tx,
                 captured: captured.clone(),
+                alipay: Arc::new(alipay),
+                alipay_tx,
             });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -79,6 +94,7 @@ impl Merchant {
             base,
             accepted: tokio::sync::Mutex::new(rx),
             captured,
+            alipay: tokio::sync::Mutex::new(alipay_rx),
         })
     }
 }
@@ -114,4 +130,12 @@ async fn capture(
         });
     }
     http::StatusCode::NO_CONTENT
+}
+
+async fn alipay_notify(
+    axum::extract::State(tx): axum::extract::State<mpsc::Sender<chop::alipay::Params>>,
+    n: AlipayNotification,
+) -> AlipayAck {
+    let _ = tx.send(n.params().clone()).await;
+    AlipayAck
 }
