@@ -45,6 +45,8 @@ enum Command {
     Alipay(cmd::alipay::AlipayCmd),
     /// Offline WeChat Pay v3, Mini Program and Alipay gateways on loopback, TEST ONLY keys (`--state DIR` keeps them).
     Mock(cmd::mock::MockArgs),
+    /// Every flow end to end against the offline gateways, through chop-reqwest and chop-axum.
+    Tour(cmd::tour::TourArgs),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +74,7 @@ fn main() -> ExitCode {
         Command::Doctor(c) => cmd::doctor::run(c),
         Command::Alipay(c) => cmd::alipay::run(c),
         Command::Mock(c) => cmd::mock::run(c),
+        Command::Tour(c) => cmd::tour::run(c),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -1,0 +1,190 @@
+//! WeChat Pay API v3: sign every request, verify every response, keep the
+//! platform certificates fresh.
+
+mod refresh;
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use chop::clock::{Clock, SystemClock};
+use chop::wechatpay::{
+    RequestSigner, ResponseVerifier, SignString, SignatureHeaders, SignedRequest, VerifyError,
+};
+use http::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::Extensions;
+use reqwest::{Request, Response};
+use reqwest_middleware::{Middleware, Next};
+
+pub use refresh::{Bootstrap, CertificateRefresher, RefreshError, RefreshReport};
+
+use crate::body::{path_and_query, request_body, Buffered};
+use crate::{mw, Download};
+
+/// Signs every WeChat Pay request and verifies every response.
+///
+/// Configured once with the merchant's [`RequestSigner`] (mchid, serial,
+/// private key) and a [`ResponseVerifier`] over the platform keys (platform
+/// certificates, the WeChat Pay public key, or both during a migration). With
+/// [`WechatPayMiddleware::with_refresher`] it also downloads the platform
+/// certificates when they are due and when a response names an unknown serial.
+///
+/// On the way out it sets `Authorization`, `Accept`, `User-Agent`,
+/// `Content-Type` (for a body) and `Wechatpay-Serial` (the key sensitive
+/// fields are encrypted for, unless the request sets it). On the way back it
+/// buffers the body and verifies it; the response then carries
+/// [`WechatPaySigned`] and [`WechatPayVerified`] in its extensions. A response
+/// that does not verify is an error: the core's [`VerifyError`] (an unsigned
+/// error response, such as a gateway's `401 SIGN_ERROR`, is
+/// [`VerifyError::UnsignedErrorResponse`] with its parsed body).
+///
+/// ```
+/// use chop::key::RsaPrivateKey;
+/// use chop::wechatpay::{MemoryKeyStore, RequestSigner, ResponseVerifier};
+/// use chop_reqwest::WechatPayMiddleware;
+/// # let pem = std::fs::read("../vectors/keys/seed002/apiclient_test_key.pem").unwrap();
+/// let signer = RequestSigner::merchant("1900009191", "1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C", RsaPrivateKey::load(&pem, None)?);
+/// let verifier = ResponseVerifier::with_store(std::sync::Arc::new(MemoryKeyStore::new()));
+/// let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
+///     .with(WechatPayMiddleware::new(signer, verifier))
+///     .build();
+/// # let _ = client;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct WechatPayMiddleware {
+    signer: RequestSigner,
+    verifier: ResponseVerifier,
+    refresher: Option<Arc<CertificateRefresher>>,
+    clock: Arc<dyn Clock>,
+}
+
+/// A response extension: how its request was signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WechatPaySigned(pub SignedRequest);
+
+/// A response extension: the response verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WechatPayVerified {
+    /// The serial (or `PUB_KEY_ID_…`) of the key that verified.
+    pub serial: String,
+    /// `Wechatpay-Timestamp`.
+    pub timestamp: i64,
+    /// The exact bytes that verified: `TIMESTAMP\nNONCE\nBODY\n`.
+    pub sign_string: SignString,
+}
+
+impl WechatPayMiddleware {
+    /// A middleware signing with `signer` and verifying with `verifier`.
+    pub fn new(signer: RequestSigner, verifier: ResponseVerifier) -> Self {
+        Self {
+            signer,
+            verifier,
+            refresher: None,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// Downloads the platform certificates with `refresher` when they are due
+    /// (in the background) and when a response names a serial no key has
+    /// (waiting for it, then verifying again). Give the refresher the
+    /// verifier's store.
+    pub fn with_refresher(mut self, refresher: Arc<CertificateRefresher>) -> Self {
+        self.refresher = Some(refresher);
+        self
+    }
+
+    /// Uses `clock` to choose the `Wechatpay-Serial` key (default: the system clock).
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// The refresher, if any.
+    pub fn refresher(&self) -> Option<&Arc<CertificateRefresher>> {
+        self.refresher.as_ref()
+    }
+
+    fn sign(&self, req: &mut Request) -> Result<SignedRequest, reqwest_middleware::Error> {
+        let body = request_body(req).map_err(mw)?;
+        let target = path_and_query(req.url());
+        let signed = self
+            .signer
+            .sign(req.method().as_str(), &target, &body)
+            .map_err(mw)?;
+        let auth = HeaderValue::from_str(&signed.authorization_header()).map_err(|_| {
+            mw(chop::wechatpay::RequestError::Field {
+                field: "Authorization",
+                reason: "it contains characters not allowed in an HTTP header".into(),
+            })
+        })?;
+        let serial = self
+            .verifier
+            .store()
+            .for_encryption(self.clock.now_unix())
+            .and_then(|k| HeaderValue::from_str(k.id()).ok());
+        let headers = req.headers_mut();
+        headers.insert(AUTHORIZATION, auth);
+        headers
+            .entry(ACCEPT)
+            .or_insert(HeaderValue::from_static("application/json"));
+        headers
+            .entry(USER_AGENT)
+            .or_insert(HeaderValue::from_static(chop::wechatpay::USER_AGENT_VALUE));
+        if !body.is_empty() {
+            headers
+                .entry(CONTENT_TYPE)
+                .or_insert(HeaderValue::from_static("application/json"));
+        }
+        if let Some(serial) = serial {
+            headers.entry("wechatpay-serial").or_insert(serial);
+        }
+        Ok(signed)
+    }
+
+    fn verify(&self, buffered: &Buffered) -> Result<WechatPayVerified, VerifyError> {
+        let v = self.verifier.verify_response(&buffered.response)?;
+        let h = SignatureHeaders::from_header_map(buffered.response.headers())?;
+        Ok(WechatPayVerified {
+            serial: v.serial().to_string(),
+            timestamp: v.timestamp(),
+            sign_string: SignString::response(&h.timestamp, &h.nonce, buffered.response.body()),
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl Middleware for WechatPayMiddleware {
+    async fn handle(
+        &self,
+        mut req: Request,
+        extensions: &mut Extensions,
+        next: Next<'_>,
+    ) -> reqwest_middleware::Result<Response> {
+        if let Some(r) = &self.refresher {
+            r.refresh_in_background_if_due();
+        }
+        let signed = self.sign(&mut req)?;
+        let download = extensions.get::<Download>().is_some();
+        let response = next.run(req, extensions).await?;
+        if download && response.status().is_success() {
+            let mut response = response;
+            response.extensions_mut().insert(WechatPaySigned(signed));
+            return Ok(response);
+        }
+        let buffered = Buffered::read(response).await?;
+        let verified = match self.verify(&buffered) {
+            Ok(v) => v,
+            Err(VerifyError::UnknownSerial { serial, known }) => match &self.refresher {
+                Some(r) if r.refresh_for_unknown_serial(&serial).await => {
+                    self.verify(&buffered).map_err(mw)?
+                }
+                _ => return Err(mw(VerifyError::UnknownSerial { serial, known })),
+            },
+            Err(e) => return Err(mw(e)),
+        };
+        let mut response = buffered.into_response(None::<Bytes>, verified);
+        response.extensions_mut().insert(WechatPaySigned(signed));
+        Ok(response)
+    }
+}
