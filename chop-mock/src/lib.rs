@@ -85,6 +85,8 @@ pub fn router(state: MockState) -> axum::Router {
 /// # Errors
 /// [`MockError::Io`] when the server fails.
 pub async fn serve(listener: tokio::net::TcpListener, state: MockState) -> Result<(), MockError> {
+    // Callbacks a previous run (same `--state DIR`) had not delivered yet go out again.
+    wechatpay::callback::resume(&state)?;
     axum::serve(listener, router(state))
         .await
         .map_err(MockError::Io)

@@ -115,6 +115,9 @@ pub(crate) struct Inner {
     pub(crate) callbacks: CallbackConfig,
     pub(crate) orders: Mutex<HashMap<String, serde_json::Value>>,
     pub(crate) deliveries: Mutex<Vec<crate::Delivery>>,
+    /// With `--state DIR`: `DIR/outbox/`, where callbacks not yet delivered are kept,
+    /// so a restarted mock resumes them.
+    pub(crate) outbox: Option<PathBuf>,
     pub(crate) mp: crate::miniprogram::MpInner,
     pub(crate) mp_rotated: AtomicBool,
     pub(crate) alipay: crate::alipay::AlipayInner,
@@ -313,6 +316,7 @@ impl MockState {
                 callbacks: CallbackConfig::default(),
                 orders: Mutex::new(HashMap::new()),
                 deliveries: Mutex::new(Vec::new()),
+                outbox: dir.map(|d| d.join("outbox")),
                 mp,
                 mp_rotated: AtomicBool::new(false),
                 alipay,

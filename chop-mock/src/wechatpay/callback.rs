@@ -86,7 +86,7 @@ pub(crate) fn check_loopback(url: &str) -> Result<(), MockError> {
 }
 
 /// How a receiver is called and what counts as received.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Kind {
     /// WeChat Pay: `Wechatpay-*` headers signed afresh on each attempt; any 2xx.
     WechatPay,
@@ -118,6 +118,7 @@ pub(crate) fn deliver(
     kind: Kind,
 ) -> Result<String, MockError> {
     check_loopback(url)?;
+    outbox_put(state, &id, url, &body, kind)?;
     let delivery = Delivery {
         id: id.clone(),
         url: url.to_string(),
@@ -164,8 +165,75 @@ pub(crate) fn deliver(
             }
         }
         update(&state, &id2, |d| d.status = status);
+        outbox_remove(&state, &id2);
     });
     Ok(id)
+}
+
+/// A callback kept in `--state DIR/outbox/` until it is delivered or given up.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Pending {
+    id: String,
+    url: String,
+    /// The exact body, base64.
+    body: String,
+    kind: Kind,
+}
+
+fn outbox_put(
+    state: &MockState,
+    id: &str,
+    url: &str,
+    body: &[u8],
+    kind: Kind,
+) -> Result<(), MockError> {
+    let Some(dir) = &state.inner.outbox else {
+        return Ok(());
+    };
+    use base64::Engine;
+    let pending = Pending {
+        id: id.to_string(),
+        url: url.to_string(),
+        body: base64::engine::general_purpose::STANDARD.encode(body),
+        kind,
+    };
+    let json = serde_json::to_vec(&pending).map_err(|e| MockError::State(e.to_string()))?;
+    std::fs::create_dir_all(dir).map_err(MockError::Io)?;
+    std::fs::write(dir.join(format!("{id}.json")), json).map_err(MockError::Io)
+}
+
+fn outbox_remove(state: &MockState, id: &str) {
+    if let Some(dir) = &state.inner.outbox {
+        let _ = std::fs::remove_file(dir.join(format!("{id}.json")));
+    }
+}
+
+/// Resumes the callbacks a previous run left undelivered in `--state DIR/outbox/`
+/// (same id, same body; WeChat Pay ones are signed afresh). Returns how many.
+pub(crate) fn resume(state: &MockState) -> Result<usize, MockError> {
+    let Some(dir) = &state.inner.outbox else {
+        return Ok(0);
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(0);
+    };
+    let mut n = 0;
+    for entry in entries.flatten() {
+        let bytes = std::fs::read(entry.path()).map_err(MockError::Io)?;
+        let p: Pending = serde_json::from_slice(&bytes)
+            .map_err(|e| MockError::State(format!("{}: {e}", entry.path().display())))?;
+        use base64::Engine;
+        let body = base64::engine::general_purpose::STANDARD
+            .decode(&p.body)
+            .map_err(|e| MockError::State(e.to_string()))?;
+        let content_type: &'static str = match p.kind {
+            Kind::WechatPay => "application/json",
+            Kind::Alipay => "application/x-www-form-urlencoded; charset=utf-8",
+        };
+        deliver(state, &p.url, p.id, content_type, body, p.kind)?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 fn update(state: &MockState, id: &str, f: impl FnOnce(&mut Delivery)) {

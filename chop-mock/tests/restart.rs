@@ -1,0 +1,169 @@
+//! A callback in flight when the mock dies is delivered after a restart with the
+//! same `--state DIR`: the outbox is kept on disk, not in memory.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chop::key::{Certificate, RsaPrivateKey};
+use chop::wechatpay::{
+    ApiV3Key, NotificationHandler, PlatformKey, RequestSigner, ResponseVerifier,
+};
+use chop_mock::{CallbackConfig, DeliveryStatus, MockState};
+
+type Seen = Arc<std::sync::Mutex<Vec<http::Request<Vec<u8>>>>>;
+
+/// A merchant callback endpoint that answers 500 to the first `fail` calls.
+async fn receiver(fail: usize) -> (String, Seen) {
+    use axum::extract::Request;
+    let seen: Seen = Arc::default();
+    let s = seen.clone();
+    let app = axum::Router::new().route(
+        "/notify",
+        axum::routing::post(move |req: Request| {
+            let s = s.clone();
+            async move {
+                let (parts, body) = req.into_parts();
+                let body = axum::body::to_bytes(body, 1 << 20).await.unwrap().to_vec();
+                let mut all = s.lock().unwrap();
+                all.push(http::Request::from_parts(parts, body));
+                if all.len() <= fail {
+                    http::StatusCode::INTERNAL_SERVER_ERROR
+                } else {
+                    http::StatusCode::NO_CONTENT
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/notify", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, seen)
+}
+
+async fn start(state: MockState) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(chop_mock::serve(listener, state));
+    base
+}
+
+async fn place_order(state: &MockState, base: &str, no: &str, notify: &str) {
+    let m = &state.merchant_files().wechatpay;
+    let signer = RequestSigner::merchant(
+        m.mchid.clone(),
+        m.merchant_serial.clone(),
+        RsaPrivateKey::load(m.merchant_key_pem.as_bytes(), None).unwrap(),
+    );
+    let body = format!(
+        r#"{{"appid":"wxd678efh567hg6787","mchid":"{}","description":"restart","out_trade_no":"{no}","notify_url":"{notify}","amount":{{"total":1,"currency":"CNY"}},"payer":{{"openid":"o1"}}}}"#,
+        m.mchid
+    );
+    let signed = signer
+        .sign("POST", "/v3/pay/transactions/jsapi", body.as_bytes())
+        .unwrap();
+    let r = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .post(format!("{base}/v3/pay/transactions/jsapi"))
+        .header("authorization", signed.authorization_header())
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+fn outbox_len(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir.join("outbox")).map_or(0, |d| d.count())
+}
+
+#[test]
+fn a_callback_in_flight_survives_a_restart_with_state() {
+    let dir = std::env::temp_dir().join(format!("chop-mock-restart-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    // The merchant's endpoint lives through both runs of the mock; it fails the first call.
+    let receiver_rt = tokio::runtime::Runtime::new().unwrap();
+    let (url, seen) = receiver_rt.block_on(receiver(1));
+
+    // Run 1: the first attempt fails, the next retry is a minute away; then the mock dies.
+    let run1 = tokio::runtime::Runtime::new().unwrap();
+    let id = run1.block_on(async {
+        let slow = CallbackConfig {
+            retry_delays: vec![Duration::from_secs(60)],
+            timeout: Duration::from_secs(2),
+        };
+        let state = MockState::load_or_create(&dir)
+            .unwrap()
+            .with_callbacks(slow);
+        let base = start(state.clone()).await;
+        place_order(&state, &base, "R1", &url).await;
+        let id = state.pay("R1", None).unwrap();
+        for _ in 0..200 {
+            if seen.lock().unwrap().len() == 1 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        assert_eq!(
+            seen.lock().unwrap().len(),
+            1,
+            "the first attempt reached the receiver"
+        );
+        id
+    });
+    drop(run1); // the process "dies": its server and its retry task are gone
+    assert_eq!(
+        outbox_len(&dir),
+        1,
+        "the undelivered callback is kept on disk"
+    );
+
+    // Run 2: same --state; the callback goes out again and is delivered once.
+    let run2 = tokio::runtime::Runtime::new().unwrap();
+    run2.block_on(async {
+        let fast = CallbackConfig {
+            retry_delays: vec![Duration::from_millis(20); 3],
+            timeout: Duration::from_secs(2),
+        };
+        let state = MockState::load_or_create(&dir)
+            .unwrap()
+            .with_callbacks(fast);
+        start(state.clone()).await;
+        let mut delivered = None;
+        for _ in 0..200 {
+            delivered = state
+                .deliveries()
+                .into_iter()
+                .find(|d| d.id == id && d.status == DeliveryStatus::Delivered);
+            if delivered.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        assert!(
+            delivered.is_some(),
+            "resumed and delivered: {:?}",
+            state.deliveries()
+        );
+        // The resumed callback is the same notification, and it verifies and decrypts.
+        let m = &state.merchant_files().wechatpay;
+        let verifier = ResponseVerifier::new([PlatformKey::certificate(
+            Certificate::load(m.platform_cert_pem.as_bytes()).unwrap(),
+        )
+        .unwrap()]);
+        let handler = NotificationHandler::new(verifier, ApiV3Key::new(&m.api_v3_key).unwrap());
+        let seen = seen.lock().unwrap();
+        assert_eq!(
+            seen.len(),
+            2,
+            "one failed attempt before the restart, one delivery after"
+        );
+        let n = handler.handle_request(&seen[1]).unwrap();
+        assert_eq!(n.value().envelope.id, id);
+        assert_eq!(n.value().transaction().unwrap().out_trade_no, "R1");
+    });
+    assert_eq!(outbox_len(&dir), 0, "nothing left to deliver");
+    let _ = std::fs::remove_dir_all(&dir);
+}
