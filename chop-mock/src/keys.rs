@@ -33,7 +33,7 @@ const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.
 /// A generated RSA key pair: the private key as PKCS#8 PEM and loaded.
 #[derive(Debug)]
 pub(crate) struct GeneratedKey {
-    /// PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
+    /// PKCS#8 PEM (a `BEGIN PRIVATE KEY` block).
     pub(crate) pem: String,
     /// The SubjectPublicKeyInfo DER.
     pub(crate) spki_der: Vec<u8>,
