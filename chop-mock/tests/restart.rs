@@ -1,7 +1,6 @@
 //! A callback in flight when the mock dies is delivered after a restart with the
 //! same `--state DIR`: the outbox is kept on disk, not in memory.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use chop::key::{Certificate, RsaPrivateKey};
@@ -10,35 +9,9 @@ use chop::wechatpay::{
 };
 use chop_mock::{CallbackConfig, DeliveryStatus, MockState};
 
-type Seen = Arc<std::sync::Mutex<Vec<http::Request<Vec<u8>>>>>;
-
-/// A merchant callback endpoint that answers 500 to the first `fail` calls.
-async fn receiver(fail: usize) -> (String, Seen) {
-    use axum::extract::Request;
-    let seen: Seen = Arc::default();
-    let s = seen.clone();
-    let app = axum::Router::new().route(
-        "/notify",
-        axum::routing::post(move |req: Request| {
-            let s = s.clone();
-            async move {
-                let (parts, body) = req.into_parts();
-                let body = axum::body::to_bytes(body, 1 << 20).await.unwrap().to_vec();
-                let mut all = s.lock().unwrap();
-                all.push(http::Request::from_parts(parts, body));
-                if all.len() <= fail {
-                    http::StatusCode::INTERNAL_SERVER_ERROR
-                } else {
-                    http::StatusCode::NO_CONTENT
-                }
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/notify", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (url, seen)
-}
+#[path = "support/receiver.rs"]
+mod receiver;
+use receiver::receiver;
 
 async fn start(state: MockState) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -101,13 +74,13 @@ fn a_callback_in_flight_survives_a_restart_with_state() {
         place_order(&state, &base, "R1", &url).await;
         let id = state.pay("R1", None).unwrap();
         for _ in 0..200 {
-            if seen.lock().unwrap().len() == 1 {
+            if seen.lock().await.len() == 1 {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
         assert_eq!(
-            seen.lock().unwrap().len(),
+            seen.lock().await.len(),
             1,
             "the first attempt reached the receiver"
         );
@@ -154,7 +127,7 @@ fn a_callback_in_flight_survives_a_restart_with_state() {
         )
         .unwrap()]);
         let handler = NotificationHandler::new(verifier, ApiV3Key::new(&m.api_v3_key).unwrap());
-        let seen = seen.lock().unwrap();
+        let seen = seen.lock().await;
         assert_eq!(
             seen.len(),
             2,

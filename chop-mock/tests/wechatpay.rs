@@ -1,6 +1,5 @@
 //! End-to-end over loopback: the core signs, the mock verifies and answers.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use chop::clock::{Clock as _, FixedClock, FixedNonce, SystemClock};
@@ -337,35 +336,9 @@ async fn public_key_mode_signs_with_the_pub_key_id() {
     assert!(v.serial().starts_with("PUB_KEY_ID_"));
 }
 
-type Captured = Arc<tokio::sync::Mutex<Vec<http::Request<Vec<u8>>>>>;
-
-/// A merchant callback endpoint on loopback that fails the first `fail` calls.
-async fn receiver(fail: usize) -> (String, Captured) {
-    use axum::extract::Request;
-    let seen: Captured = Arc::default();
-    let s = seen.clone();
-    let app = axum::Router::new().route(
-        "/notify",
-        axum::routing::post(move |req: Request| {
-            let s = s.clone();
-            async move {
-                let (parts, body) = req.into_parts();
-                let body = axum::body::to_bytes(body, 1 << 20).await.unwrap().to_vec();
-                let mut all = s.lock().await;
-                all.push(http::Request::from_parts(parts, body));
-                if all.len() <= fail {
-                    http::StatusCode::INTERNAL_SERVER_ERROR
-                } else {
-                    http::StatusCode::NO_CONTENT
-                }
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/notify", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (url, seen)
-}
+#[path = "support/receiver.rs"]
+mod receiver;
+use receiver::receiver;
 
 async fn wait_delivered(state: &MockState) -> chop_mock::Delivery {
     for _ in 0..200 {
