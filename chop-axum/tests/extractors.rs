@@ -10,7 +10,7 @@ use axum::Router;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chop::alipay::{sign_params, AlipayPublicKey, Params, SignType};
-use chop::key::{Certificate, RsaPrivateKey};
+use chop::key::RsaPrivateKey;
 use chop::signer::{SignatureScheme, Signer};
 use chop::wechatpay::{
     ApiV3Key, EncryptedResource, MemorySeenIds, NotificationHandler, PlatformKey, ResponseVerifier,
@@ -23,7 +23,7 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 const APIV3: &str = "0123456789abcdef0123456789abcdef";
-const OLD: &str = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
+const OLD: &str = test_support::platform::OLD_SERIAL;
 
 fn read(path: &str) -> Vec<u8> {
     std::fs::read(format!(
@@ -51,7 +51,8 @@ async fn alipaid(n: AlipayNotification) -> AlipayAck {
 }
 
 fn app() -> Router {
-    let cert = Certificate::load(&read("wechatpay-platform/platform-old-cert.pem")).unwrap();
+    // Verified with the wall clock: a certificate valid now, made at test time.
+    let cert = test_support::platform::current().old.certificate.clone();
     let verifier = ResponseVerifier::new([PlatformKey::certificate(cert).unwrap()]);
     let handler = NotificationHandler::new(verifier, ApiV3Key::new(APIV3).unwrap())
         .with_seen_ids(Arc::new(MemorySeenIds::new(3600)));
@@ -100,7 +101,7 @@ fn wechatpay_callback(id: &str, timestamp: i64, tamper: bool) -> Request<Body> {
     .to_string();
     let ts = timestamp.to_string();
     let msg = SignString::response(&ts, "n0nce", body.as_bytes());
-    let key = RsaPrivateKey::load(&read("wechatpay-platform/platform-old-key.pem"), None).unwrap();
+    let key = &test_support::platform::current().old.key;
     let sig = STANDARD.encode(
         key.sign(SignatureScheme::RsaPkcs1Sha256, msg.as_bytes())
             .unwrap(),

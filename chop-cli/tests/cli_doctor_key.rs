@@ -4,6 +4,11 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
+/// A fixed "now" inside the validity of the certificate vectors used here
+/// (2026-12-01T00:00:00Z): these files have fixed validities, so the tests
+/// never check them against the wall clock.
+const NOW: &str = "1796083200";
+
 fn v(rel: &str) -> String {
     format!("{}/../vectors/keys/{rel}", env!("CARGO_MANIFEST_DIR"))
 }
@@ -30,6 +35,8 @@ fn json_lists_findings_and_exit_codes_follow() {
             &v("generated/key-pkcs1.pem"),
             "--cert",
             &v("upstream/go_test_cert_F5765756002FDD77.pem"),
+            "--now",
+            NOW,
             "--json",
         ])
         .assert()
@@ -57,6 +64,8 @@ fn json_lists_findings_and_exit_codes_follow() {
             &v("generated/legacy-3des.p12"),
             "--password",
             "1900009191",
+            "--now",
+            NOW,
         ])
         .assert()
         .success()

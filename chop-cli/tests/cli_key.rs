@@ -4,6 +4,11 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
+/// A fixed "now" inside the validity of the certificate vectors used here
+/// (2026-12-01T00:00:00Z): these files have fixed validities, so the tests
+/// never check them against the wall clock.
+const NOW: &str = "1796083200";
+
 fn v(rel: &str) -> String {
     format!("{}/../vectors/keys/{rel}", env!("CARGO_MANIFEST_DIR"))
 }
@@ -31,6 +36,8 @@ fn inspect_certificate_json_has_serial() {
             "key",
             "inspect",
             &v("generated/cert-serial-signpad.pem"),
+            "--now",
+            NOW,
             "--json",
         ],
         0,
@@ -48,7 +55,7 @@ fn inspect_certificate_json_has_serial() {
 #[test]
 fn inspect_certificate_human() {
     chop()
-        .args(["key", "inspect", &v("generated/cert.der")])
+        .args(["key", "inspect", &v("generated/cert.der"), "--now", NOW])
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -107,6 +114,8 @@ fn inspect_p12_needs_the_merchant_id() {
             &v("generated/legacy-3des.p12"),
             "--password",
             "1900009191",
+            "--now",
+            NOW,
             "--json",
         ],
         0,

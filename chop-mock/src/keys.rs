@@ -1,5 +1,6 @@
 //! TEST ONLY key and certificate generation: RSA keys from aws-lc-rs,
-//! self-signed X.509 certificates from x509-cert's builder, signed through
+//! X.509 certificates from x509-cert's builder (self-signed, or re-issued by a
+//! test CA with a validity relative to now), signed through
 //! [`chop::key::RsaPrivateKey`] (SHA256withRSA).
 
 use std::str::FromStr;
@@ -27,6 +28,8 @@ use x509_cert::TbsCertificate;
 
 use crate::MockError;
 
+/// `rsaEncryption`.
+const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 /// `sha256WithRSAEncryption`.
 const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
 
@@ -70,22 +73,108 @@ pub(crate) fn self_signed(
     cn: &str,
     days: u32,
 ) -> Result<(String, Certificate), MockError> {
-    let err = |_| MockError::KeyGen("certificate");
-    let subject = Name::from_str(&format!("CN={cn},OU=TEST ONLY,O=chop-mock,C=CN")).map_err(err)?;
+    let subject = Name::from_str(&format!("CN={cn},OU=TEST ONLY,O=chop-mock,C=CN"))
+        .map_err(|_| MockError::KeyGen("certificate subject"))?;
     let serial_bytes = hex_decode(serial_hex).ok_or(MockError::KeyGen("serial"))?;
-    let serial = SerialNumber::new(&serial_bytes).map_err(err)?;
+    let serial = SerialNumber::new(&serial_bytes).map_err(|_| MockError::KeyGen("serial"))?;
     let now = SystemTime::now();
     let day = Duration::from_secs(86_400);
+    let tbs = Tbs {
+        subject: subject.clone(),
+        serial,
+        not_before: now - day,
+        not_after: now + day * days,
+        spki_der,
+        extensions: Vec::new(),
+    };
+    build(tbs, subject, key)
+}
+
+/// Re-issues `cert` — same subject, serial, public key and extensions — with
+/// the validity `not_before..not_after`, signed by `issuer_key` under the
+/// subject of `issuer` (pass the certificate itself and its own key to make it
+/// self-signed). Tests use it to make a fixed vector certificate valid *now*,
+/// so the wall clock never meets a fixed validity (TEST ONLY).
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use chop::key::{Certificate, RsaPrivateKey};
+/// # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors/keys/wechatpay-platform/");
+/// # let read = |f: &str| std::fs::read(format!("{dir}{f}")).unwrap();
+/// let old = Certificate::load(&read("platform-old-cert.pem"))?;
+/// let root = Certificate::load(&read("test-root-ca.pem"))?;
+/// let root_key = RsaPrivateKey::load(&read("test-root-ca-key.pem"), None)?;
+/// let now = SystemTime::now();
+/// let day = Duration::from_secs(86_400);
+/// let (_pem, current) = chop_mock::keys::reissue(&old, &root, &root_key, now - day, now + day * 30)?;
+/// assert_eq!(current.serial_hex(), old.serial_hex());
+/// assert_eq!(current.issuer(), root.subject());
+/// assert!(current.validity().contains(chop::clock::Clock::now_unix(&chop::clock::SystemClock)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`MockError::KeyGen`] when a certificate cannot be read or built.
+pub fn reissue(
+    cert: &Certificate,
+    issuer: &Certificate,
+    issuer_key: &RsaPrivateKey,
+    not_before: SystemTime,
+    not_after: SystemTime,
+) -> Result<(String, Certificate), MockError> {
+    let read = |der: &[u8]| {
+        x509_cert::Certificate::from_der(der).map_err(|_| MockError::KeyGen("certificate der"))
+    };
+    let parsed = read(cert.der())?;
+    let tbs = parsed.tbs_certificate();
+    let spki_der = tbs
+        .subject_public_key_info()
+        .to_der()
+        .map_err(|_| MockError::KeyGen("certificate spki"))?;
+    let request = Tbs {
+        subject: tbs.subject().clone(),
+        serial: tbs.serial_number().clone(),
+        not_before,
+        not_after,
+        spki_der: &spki_der,
+        extensions: tbs.extensions().cloned().unwrap_or_default(),
+    };
+    let issuer_name = read(issuer.der())?.tbs_certificate().subject().clone();
+    build(request, issuer_name, issuer_key)
+}
+
+/// What a certificate says about its subject.
+struct Tbs<'a> {
+    subject: Name,
+    serial: SerialNumber,
+    not_before: SystemTime,
+    not_after: SystemTime,
+    spki_der: &'a [u8],
+    extensions: Vec<Extension>,
+}
+
+/// Builds and signs (SHA256withRSA with `issuer_key`) a certificate.
+fn build(
+    tbs: Tbs<'_>,
+    issuer: Name,
+    issuer_key: &RsaPrivateKey,
+) -> Result<(String, Certificate), MockError> {
+    let err = |_| MockError::KeyGen("certificate");
     let validity = Validity::new(
-        Time::try_from(now - day).map_err(err)?,
-        Time::try_from(now + day * days).map_err(err)?,
+        Time::try_from(tbs.not_before).map_err(err)?,
+        Time::try_from(tbs.not_after).map_err(err)?,
     );
-    let spki = SubjectPublicKeyInfoOwned::from_der(spki_der).map_err(err)?;
-    let builder = CertificateBuilder::new(SelfSigned(subject), serial, validity, spki)
+    let spki = SubjectPublicKeyInfoOwned::from_der(tbs.spki_der).map_err(err)?;
+    let profile = Profile {
+        subject: tbs.subject,
+        issuer,
+        extensions: tbs.extensions,
+    };
+    let builder = CertificateBuilder::new(profile, tbs.serial, validity, spki)
         .map_err(|_| MockError::KeyGen("certificate builder"))?;
     let signer = CertSigner {
-        key,
-        spki: spki_der.to_vec(),
+        key: issuer_key,
+        spki: issuer_key_spki(issuer_key)?,
     };
     let cert = builder
         .build::<_, RsaSig>(&signer)
@@ -98,6 +187,20 @@ pub(crate) fn self_signed(
     Ok((pem, loaded))
 }
 
+/// The SubjectPublicKeyInfo DER of an RSA key (from its PKCS#1 public key).
+fn issuer_key_spki(key: &RsaPrivateKey) -> Result<Vec<u8>, MockError> {
+    let pkcs1 = key.public_key().pkcs1_der();
+    let spki = SubjectPublicKeyInfoOwned {
+        algorithm: AlgorithmIdentifierOwned {
+            oid: RSA_ENCRYPTION,
+            parameters: Some(Any::null()),
+        },
+        subject_public_key: BitString::from_bytes(pkcs1)
+            .map_err(|_| MockError::KeyGen("issuer spki"))?,
+    };
+    spki.to_der().map_err(|_| MockError::KeyGen("issuer spki"))
+}
+
 fn hex_decode(s: &str) -> Option<Vec<u8>> {
     if s.len() % 2 != 0 {
         return None;
@@ -108,15 +211,19 @@ fn hex_decode(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// A profile with no extensions and issuer = subject.
-struct SelfSigned(Name);
+/// A profile with a given subject, issuer and extensions.
+struct Profile {
+    subject: Name,
+    issuer: Name,
+    extensions: Vec<Extension>,
+}
 
-impl BuilderProfile for SelfSigned {
-    fn get_issuer(&self, subject: &Name) -> Name {
-        subject.clone()
+impl BuilderProfile for Profile {
+    fn get_issuer(&self, _subject: &Name) -> Name {
+        self.issuer.clone()
     }
     fn get_subject(&self) -> Name {
-        self.0.clone()
+        self.subject.clone()
     }
     fn build_extensions(
         &self,
@@ -124,7 +231,7 @@ impl BuilderProfile for SelfSigned {
         _issuer_spk: SubjectPublicKeyInfoRef<'_>,
         _tbs: &TbsCertificate,
     ) -> x509_cert::builder::Result<Vec<Extension>> {
-        Ok(Vec::new())
+        Ok(self.extensions.clone())
     }
 }
 

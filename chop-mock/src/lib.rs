@@ -35,7 +35,7 @@
 //! ```
 
 mod alipay;
-mod keys;
+pub mod keys;
 mod miniprogram;
 mod state;
 mod wechatpay;

@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use chop::key::{Certificate, RsaPrivateKey, RsaPublicKey};
+use chop::key::{RsaPrivateKey, RsaPublicKey};
 use chop::signer::{SignatureScheme, Signer};
 use chop::wechatpay::{
     ApiV3Key, Authorization, EncryptedResource, MemoryKeyStore, PlatformKey, PlatformKeyStore,
@@ -25,8 +25,8 @@ use chop_reqwest::{core_error, CertificateRefresher, WechatPayMiddleware, Wechat
 const APIV3: &str = "0123456789abcdef0123456789abcdef";
 const MCHID: &str = "1900009191";
 const SERIAL: &str = "408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB";
-const OLD: &str = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
-const NEW: &str = "0A2B3C4D5E6F708192A3B4C5D6E7F80910213243";
+const OLD: &str = test_support::platform::OLD_SERIAL;
+const NEW: &str = test_support::platform::NEW_SERIAL;
 
 fn read(path: &str) -> Vec<u8> {
     std::fs::read(format!(
@@ -38,8 +38,8 @@ fn read(path: &str) -> Vec<u8> {
 
 struct Stub {
     merchant: RsaPublicKey,
-    old: RsaPrivateKey,
-    new: RsaPrivateKey,
+    old: &'static RsaPrivateKey,
+    new: &'static RsaPrivateKey,
     use_new: AtomicBool,
     certs_fail: AtomicBool,
     tamper: AtomicBool,
@@ -49,9 +49,9 @@ struct Stub {
 impl Stub {
     fn signed(&self, status: StatusCode, body: String) -> Response {
         let (key, serial) = if self.use_new.load(Ordering::SeqCst) {
-            (&self.new, NEW)
+            (self.new, NEW)
         } else {
-            (&self.old, OLD)
+            (self.old, OLD)
         };
         self.signed_with(key, serial, status, body)
     }
@@ -175,23 +175,29 @@ async fn certificates(
             .into_response();
     }
     let key = ApiV3Key::new(APIV3).unwrap();
-    let entry = |serial: &str, file: &str| {
-        let pem = read(&format!("wechatpay-platform/{file}"));
-        let enc =
-            EncryptedResource::encrypt(&key, AEAD_AES_256_GCM, "certificate", "0123456789ab", &pem)
-                .unwrap();
+    let entry = |serial: &str, pem: &str| {
+        let enc = EncryptedResource::encrypt(
+            &key,
+            AEAD_AES_256_GCM,
+            "certificate",
+            "0123456789ab",
+            pem.as_bytes(),
+        )
+        .unwrap();
         serde_json::json!({"serial_no": serial, "effective_time": "", "expire_time": "", "encrypt_certificate": enc})
     };
-    let body = serde_json::json!({"data": [entry(OLD, "platform-old-cert.pem"), entry(NEW, "platform-new-cert.pem")]});
+    let current = test_support::platform::current();
+    let body =
+        serde_json::json!({"data": [entry(OLD, &current.old.pem), entry(NEW, &current.new.pem)]});
     // The download is signed with the old certificate during the rotation.
-    s.signed_with(&s.old, OLD, StatusCode::OK, body.to_string())
+    s.signed_with(s.old, OLD, StatusCode::OK, body.to_string())
 }
 
 async fn start() -> (String, Arc<Stub>) {
     let stub = Arc::new(Stub {
         merchant: RsaPublicKey::load(&read("generated/pub-spki.pem")).unwrap(),
-        old: RsaPrivateKey::load(&read("wechatpay-platform/platform-old-key.pem"), None).unwrap(),
-        new: RsaPrivateKey::load(&read("wechatpay-platform/platform-new-key.pem"), None).unwrap(),
+        old: &test_support::platform::current().old.key,
+        new: &test_support::platform::current().new.key,
         use_new: AtomicBool::new(false),
         certs_fail: AtomicBool::new(false),
         tamper: AtomicBool::new(false),
@@ -216,11 +222,10 @@ fn signer() -> RequestSigner {
     )
 }
 
+/// The old platform certificate, valid now: these tests verify with the wall
+/// clock, so they never use the fixed-validity vector file.
 fn old_key() -> PlatformKey {
-    PlatformKey::certificate(
-        Certificate::load(&read("wechatpay-platform/platform-old-cert.pem")).unwrap(),
-    )
-    .unwrap()
+    PlatformKey::certificate(test_support::platform::current().old.certificate.clone()).unwrap()
 }
 
 fn client(mw: WechatPayMiddleware) -> reqwest_middleware::ClientWithMiddleware {

@@ -42,6 +42,9 @@ pub(crate) struct KeyArgs {
     /// Password of an encrypted key or a .p12 (for apiclient_cert.p12: the merchant id).
     #[arg(long, env = "CHOP_KEY_PASSWORD", hide_env_values = true)]
     password: Option<String>,
+    /// Unix time to check the certificate's validity at, instead of now.
+    #[arg(long)]
+    now: Option<i64>,
     /// Print one JSON object (`findings` is the list) instead of text.
     #[arg(long)]
     json: bool,
@@ -71,7 +74,7 @@ fn key(args: KeyArgs) -> CmdResult {
             password: password.as_ref(),
             certificate: cert.as_ref(),
             serial: args.serial.as_deref(),
-            now: SystemClock.now_unix(),
+            now: args.now.unwrap_or_else(|| SystemClock.now_unix()),
         },
     );
     Ok(report(&findings, args.json))

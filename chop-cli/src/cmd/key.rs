@@ -27,6 +27,9 @@ pub(crate) struct InspectArgs {
     /// Password of an encrypted key or a .p12 (for apiclient_cert.p12: the merchant id).
     #[arg(long, env = "CHOP_KEY_PASSWORD", hide_env_values = true)]
     password: Option<String>,
+    /// Unix time to count a certificate's days left from, instead of now.
+    #[arg(long)]
+    now: Option<i64>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -62,7 +65,7 @@ fn inspect_file(path: &str, password: Option<&str>) -> Result<Inspection, CliErr
 
 fn inspect_cmd(args: InspectArgs) -> CmdResult {
     let report = inspect_file(&args.file, args.password.as_deref())?;
-    let now = SystemClock.now_unix();
+    let now = args.now.unwrap_or_else(|| SystemClock.now_unix());
     let items: Vec<Value> = report.items.iter().map(|i| item_json(i, now)).collect();
     let problems = report.items.iter().flat_map(findings).count();
     if args.json {
