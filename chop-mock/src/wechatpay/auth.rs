@@ -7,14 +7,12 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+use chop::clock::{within_window, DEFAULT_WINDOW_SECS};
 use chop::signer::SignatureScheme;
 use chop::wechatpay::{Authorization, AuthorizationParseError, Schema, SignString};
 use serde_json::json;
 
 use crate::MockState;
-
-/// The allowed distance between the Authorization timestamp and now.
-pub(crate) const WINDOW_SECS: i64 = 300;
 
 /// How many bytes of the body `truncated_sign_message` keeps.
 ///
@@ -103,7 +101,7 @@ pub(crate) fn authenticate(
     {
         return Err(Rejection::Serial);
     }
-    if (inner.clock.now_unix() - ts).abs() > WINDOW_SECS {
+    if !within_window(ts, inner.clock.now_unix(), DEFAULT_WINDOW_SECS) {
         return Err(Rejection::Timestamp);
     }
     let message = sign_string(method, url, &auth.timestamp, &auth.nonce_str, body);

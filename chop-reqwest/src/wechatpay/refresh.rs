@@ -309,7 +309,7 @@ impl CertificateRefresher {
         let sig = SignatureHeaders::from_header_map(&headers).map_err(RefreshError::Headers)?;
         let download = if !self.store.keys().is_empty() {
             let verifier = ResponseVerifier::with_store(self.store.clone())
-                .with_clock(NowOf(self.clock.clone()));
+                .with_clock(self.clock.clone());
             match verify_download(certs.clone(), &sig, &body, Trust::Verifier(&verifier)) {
                 Err(CertsError::Verify(VerifyError::UnknownSerial { .. }))
                     if self.bootstrap == Bootstrap::TrustOnFirstUse =>
@@ -343,15 +343,5 @@ impl CertificateRefresher {
             Err(poisoned) => poisoned.into_inner(),
         };
         f(&mut g)
-    }
-}
-
-/// A shared clock, as a `Clock` value.
-#[derive(Debug, Clone)]
-struct NowOf(Arc<dyn Clock>);
-
-impl Clock for NowOf {
-    fn now_unix(&self) -> i64 {
-        self.0.now_unix()
     }
 }

@@ -15,12 +15,11 @@ use super::{
     url_path, Aad, ApiSecurityErrorCode, EncryptedBody, OpenError, PlatformCertStore, PlatformKey,
     ResponseHeaders, SealError, SignString, Suite, UnverifiedPlatformError,
 };
-use crate::clock::{Clock, SystemClock};
+use crate::clock::{within_window, Clock, SystemClock};
 use crate::secret::SecretBytes;
 use crate::signer::SignatureScheme;
 
-/// How far (seconds) a response timestamp may be from the clock by default.
-pub const DEFAULT_WINDOW_SECS: i64 = 300;
+pub use crate::clock::DEFAULT_WINDOW_SECS;
 /// The largest response body opened by default (4 MiB).
 pub const DEFAULT_MAX_RESPONSE: usize = 4 << 20;
 
@@ -118,7 +117,7 @@ pub struct ResponseOpener {
     suite: Suite,
     certs: Arc<dyn PlatformCertStore>,
     clock: Arc<dyn Clock>,
-    window: i64,
+    window: u32,
     max_body: usize,
 }
 
@@ -156,7 +155,7 @@ impl ResponseOpener {
     }
 
     /// Accepts timestamps at most `secs` away from the clock (default 300).
-    pub fn with_window(mut self, secs: i64) -> Self {
+    pub fn with_window(mut self, secs: u32) -> Self {
         self.window = secs;
         self
     }
@@ -245,7 +244,7 @@ impl ResponseOpener {
             });
         }
         let now = self.clock.now_unix();
-        if now.abs_diff(timestamp) > self.window.unsigned_abs() {
+        if !within_window(timestamp, now, self.window) {
             return Err(OpenError::Stale {
                 timestamp,
                 now,

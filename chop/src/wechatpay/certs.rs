@@ -45,7 +45,7 @@ use super::resource::{ApiV3Key, DecryptError, EncryptedResource};
 use super::store::PlatformKeyStore;
 use super::verify::{ResponseVerifier, VerifyError};
 use super::SignatureHeaders;
-use crate::clock::Clock;
+use crate::clock::{Clock, FixedClock};
 use crate::key::{Certificate, KeyError};
 
 /// The AAD WeChat Pay uses for `encrypt_certificate`.
@@ -250,7 +250,7 @@ pub fn verify_download(
             let keys = certificates
                 .iter()
                 .filter_map(|c| PlatformKey::certificate(c.certificate.clone()).ok());
-            let v = ResponseVerifier::new(keys).with_clock(FixedNow(clock.now_unix()));
+            let v = ResponseVerifier::new(keys).with_clock(FixedClock(clock.now_unix()));
             (v.verify(headers, body), true)
         }
     };
@@ -293,15 +293,5 @@ impl CertificateDownload {
             .iter()
             .filter_map(|c| PlatformKey::certificate(c.certificate.clone()).ok())
             .collect()
-    }
-}
-
-/// A clock frozen at one reading (so that a borrowed clock can seed a verifier).
-#[derive(Debug, Clone, Copy)]
-struct FixedNow(i64);
-
-impl Clock for FixedNow {
-    fn now_unix(&self) -> i64 {
-        self.0
     }
 }

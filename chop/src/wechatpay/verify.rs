@@ -28,11 +28,10 @@ use super::headers::SignatureHeaders;
 use super::platform::PlatformKey;
 use super::store::{MemoryKeyStore, PlatformKeyStore};
 use super::SignString;
-use crate::clock::{Clock, SystemClock};
+use crate::clock::{within_window, Clock, SystemClock};
 use crate::key::format_utc;
 
-/// The default timestamp window, in seconds (5 minutes, as WeChat Pay's SDKs use).
-pub const DEFAULT_WINDOW_SECS: u32 = 300;
+pub use crate::clock::DEFAULT_WINDOW_SECS;
 
 /// The prefix of the probe signatures WeChat Pay sends to check that merchants verify.
 pub const SIGNTEST_PREFIX: &str = "WECHATPAY/SIGNTEST/";
@@ -377,15 +376,17 @@ impl ResponseVerifier {
             value: value.to_string(),
         })?;
         let now = self.now();
-        let diff = i128::from(now) - i128::from(timestamp);
-        let off = u64::try_from(diff.unsigned_abs()).unwrap_or(u64::MAX);
-        if off > u64::from(self.window) {
+        if !within_window(timestamp, now, self.window) {
             return Err(VerifyError::Expired {
                 timestamp,
                 now,
-                off,
+                off: now.abs_diff(timestamp),
                 window: self.window,
-                skew: if diff > 0 { Skew::Past } else { Skew::Future },
+                skew: if now > timestamp {
+                    Skew::Past
+                } else {
+                    Skew::Future
+                },
             });
         }
         Ok(timestamp)

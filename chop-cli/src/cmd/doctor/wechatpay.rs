@@ -68,7 +68,7 @@ pub(crate) struct WechatpayArgs {
     #[arg(long)]
     now: Option<i64>,
     /// Callback timestamp window in seconds.
-    #[arg(long, default_value_t = 300)]
+    #[arg(long, default_value_t = chop::clock::DEFAULT_WINDOW_SECS)]
     window: u32,
     /// Print one JSON object (`findings` is the list) instead of text.
     #[arg(long)]

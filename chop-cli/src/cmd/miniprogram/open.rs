@@ -65,7 +65,7 @@ pub(crate) struct OpenArgs {
     now: Option<i64>,
     /// Seconds the timestamp may be away from now.
     #[arg(long, default_value_t = DEFAULT_WINDOW_SECS)]
-    window: i64,
+    window: u32,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
