@@ -31,8 +31,10 @@ mod aes;
 mod cert_sn;
 mod content;
 mod dn;
+mod error;
 mod params;
 mod phone;
+mod public_key;
 mod response;
 mod sign;
 mod sign_type;
@@ -42,15 +44,15 @@ mod verify;
 pub use aes::{decrypt_content, encrypt_content, AesError, AesKey};
 pub use cert_sn::{cert_sn, root_cert_sn, CertSn, CertSnError, RootCertSn, RootEntry};
 pub use content::{EmptyValues, SignContent, SignTypeRule};
+pub use error::VerifyError;
 pub use params::{Params, ParamsError};
 pub use phone::{phone_number, PhoneError, PhoneNumber};
-pub use response::{verify_response, ResponseError, SignedResponse};
+pub use public_key::AlipayPublicKey;
+pub use response::{ResponseError, SignedResponse};
 pub use sign::{sign_params, SignRequestError, SignedParams};
 pub use sign_type::{SignType, UnknownSignType};
 pub use v3::{
     verify_v3_response, V3Authorization, V3Error, V3RequestSigner, V3ResponseHeaders, V3SignString,
     V3SignedRequest, V3_SCHEME,
 };
-pub use verify::{
-    verify_notify, verify_notify_expecting, AlipayPublicKey, Notify, Verified, VerifyError,
-};
+pub use verify::{verify_notify, verify_notify_expecting, verify_response, Notify, Verified};

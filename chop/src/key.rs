@@ -37,7 +37,7 @@ mod source;
 pub use cert::{format_utc, Certificate, Validity};
 pub use check::Component;
 pub use error::{InconsistentKey, KeyError};
-pub use inspect::{inspect, Finding, Inspection, Item};
+pub use inspect::{inspect, Inspection, Item};
 pub use kind::{Container, KeyFormat};
 pub use pkcs12::Pkcs12Contents;
 pub use private::RsaPrivateKey;

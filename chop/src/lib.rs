@@ -40,6 +40,7 @@ pub mod clock;
 pub mod crypto;
 pub mod diagnose;
 mod exact;
+pub mod finding;
 mod hex;
 pub mod key;
 pub mod miniprogram;

@@ -57,13 +57,14 @@ mod open_data;
 mod plaintext;
 mod seal;
 mod suite;
+mod url;
 
 pub use body::{BodyError, EncryptedBody, IV_LEN, TAG_LEN};
 pub use certs::{PlatformCertStore, PlatformCertificates, PlatformKey};
 pub use errcode::ApiSecurityErrorCode;
 pub use error::{OpenError, SealError, UnverifiedPlatformError};
 pub use headers::ResponseHeaders;
-pub use message::{url_path, Aad, SignString};
+pub use message::{Aad, SignString};
 pub use msg_crypt::{
     extract_encrypt, msg_signature, verify_plain_signature, EncryptedMessage, MsgCrypt,
     MsgCryptError,
@@ -80,3 +81,4 @@ pub use seal::{RequestSealer, SealInputs, SealedRequest, DEFAULT_MAX_BODY};
 pub use suite::Suite;
 #[cfg(feature = "sm")]
 pub use suite::{Sm2Encoding, Sm2Settings, Sm2UserId};
+pub use url::url_path;

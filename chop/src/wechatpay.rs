@@ -53,6 +53,7 @@ mod sensitive;
 mod sign;
 mod store;
 mod verify;
+mod verify_error;
 
 pub use authorization::{Authorization, AuthorizationParseError, Schema};
 pub use certs::{
@@ -61,8 +62,10 @@ pub use certs::{
     CERTIFICATE_AAD, DEFAULT_REFRESH_INTERVAL_SECS,
 };
 pub use error::RequestError;
+pub(crate) use error_body::first_difference;
 pub use error_body::{
-    ErrorBody, ErrorBodyParseError, ErrorDetail, SignComparison, SignInformation,
+    unescape_sign_message, ErrorBody, ErrorBodyParseError, ErrorDetail, SignComparison,
+    SignInformation,
 };
 pub use headers::SignatureHeaders;
 pub use media::MediaUpload;
@@ -85,6 +88,5 @@ pub use sensitive::{
 };
 pub use sign::{Identity, RequestSigner, SignedRequest, USER_AGENT_VALUE};
 pub use store::{MemoryKeyStore, PlatformKeyStore};
-pub use verify::{
-    ResponseVerifier, Skew, Verified, VerifyError, DEFAULT_WINDOW_SECS, SIGNTEST_PREFIX,
-};
+pub use verify::{ResponseVerifier, Verified, DEFAULT_WINDOW_SECS};
+pub use verify_error::{Skew, VerifyError, SIGNTEST_PREFIX};

@@ -308,8 +308,8 @@ impl CertificateRefresher {
             .map_err(RefreshError::Certs)?;
         let sig = SignatureHeaders::from_header_map(&headers).map_err(RefreshError::Headers)?;
         let download = if !self.store.keys().is_empty() {
-            let verifier = ResponseVerifier::with_store(self.store.clone())
-                .with_clock(self.clock.clone());
+            let verifier =
+                ResponseVerifier::with_store(self.store.clone()).with_clock(self.clock.clone());
             match verify_download(certs.clone(), &sig, &body, Trust::Verifier(&verifier)) {
                 Err(CertsError::Verify(VerifyError::UnknownSerial { .. }))
                     if self.bootstrap == Bootstrap::TrustOnFirstUse =>

@@ -190,7 +190,7 @@ pub fn explain_error(body: &ErrorBody, ours: Option<&[u8]>) -> SignErrorReport {
             )],
         };
     };
-    let comparison = info.diagnose(ours);
+    let comparison = super::compare_sign_information(info, ours);
     let mut findings: Vec<Finding> = comparison.causes.iter().map(Finding::from).collect();
     if comparison.first_difference.is_none() && findings.is_empty() {
         findings.push(Finding::error(

@@ -1,6 +1,6 @@
 //! The four signature headers of WeChat Pay responses and callbacks.
 
-use super::VerifyError;
+use super::verify_error::VerifyError;
 
 /// `Wechatpay-Timestamp`.
 pub const TIMESTAMP: &str = "Wechatpay-Timestamp";

@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 use chop::clock::{Clock, SystemClock};
 use chop::diagnose::{
     build_sign_string, check_callback, check_key, check_request_signature, compare_sign_strings,
-    explain_error, unescape_sign_message, CallbackCheck, Comparison, Finding, KeyCheck, RawRequest,
+    explain_error, CallbackCheck, Comparison, Finding, KeyCheck, RawRequest,
 };
 use chop::key::Certificate;
 use chop::secret::SecretString;
@@ -213,7 +213,9 @@ fn sign_string_value(raw: &[u8]) -> Vec<u8> {
     let t = raw.strip_suffix(b"\n").unwrap_or(raw);
     let t = t.strip_suffix(b"\r").unwrap_or(t);
     match std::str::from_utf8(t) {
-        Ok(s) if s.contains("\\n") && !s.contains('\n') => unescape_sign_message(s),
+        Ok(s) if s.contains("\\n") && !s.contains('\n') => {
+            chop::wechatpay::unescape_sign_message(s)
+        }
         _ => raw.to_vec(),
     }
 }
