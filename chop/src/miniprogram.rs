@@ -60,7 +60,7 @@ mod suite;
 mod url;
 
 pub use body::{BodyError, EncryptedBody, IV_LEN, TAG_LEN};
-pub use certs::{PlatformCertStore, PlatformCertificates, PlatformKey};
+pub use certs::{PlatformCertStore, PlatformCertificates};
 pub use errcode::ApiSecurityErrorCode;
 pub use error::{OpenError, SealError, UnverifiedPlatformError};
 pub use headers::ResponseHeaders;

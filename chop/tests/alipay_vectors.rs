@@ -420,7 +420,7 @@ fn certificate_public_key_extraction() {
     let ctx = context(c);
     let key = public_key(&serde_json::json!({"public_key_file": ctx["certificate_file"]}));
     let expected = RsaPublicKey::load(case(c, "public_key_spki.b64").as_bytes()).unwrap();
-    assert_eq!(key.rsa_key(), Some(&expected));
+    assert_eq!(key.key().rsa(), Some(&expected));
     assert_eq!(key.cert_sn(), Some("7513daaaa48aa3ba2e4018d84402479c"));
 }
 
@@ -448,10 +448,10 @@ fn cert_mode_checks_alipay_cert_sn() {
 
 #[test]
 fn sm2_request_sign_and_notify() {
-    use chop::crypto::sm::Sm2PrivateKey;
+    use chop::key::Sm2PrivateKey;
     let key = Sm2PrivateKey::load(&read("keys/alipay/generated/sm2-app-key.pem")).unwrap();
     let public = AlipayPublicKey::load(&read("keys/alipay/generated/sm2-app-pub.pem")).unwrap();
-    assert_eq!(public.algorithm(), "SM2");
+    assert_eq!(public.key().algorithm(), "SM2");
     let mut params = Params::from_form(&read("alipay/own_sm2_notify/body.form")).unwrap();
     params.remove("sign");
     let signed = sign_params(&params, SignType::Sm2, &key).unwrap();

@@ -152,7 +152,7 @@ fn the_reference_seals_and_chop_opens() {
 #[cfg(feature = "sm")]
 #[test]
 fn sm4_gcm_body_decrypts_with_python_cryptography() {
-    let key = chop::crypto::sm::Sm2PrivateKey::load(
+    let key = chop::key::Sm2PrivateKey::load(
         &std::fs::read(root().join("vectors/keys/upstream/skit_sm2_private_key_pkcs8.pem"))
             .unwrap(),
     )

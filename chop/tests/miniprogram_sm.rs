@@ -8,7 +8,8 @@ use std::process::Command;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chop::clock::FixedClock;
-use chop::crypto::sm::{Sm2PrivateKey, Sm2PublicKey, DEFAULT_SM2_USER_ID};
+use chop::crypto::sm::DEFAULT_SM2_USER_ID;
+use chop::key::{Sm2PrivateKey, Sm2PublicKey};
 use chop::key::Certificate;
 use chop::miniprogram::{
     OpenError, PlatformCertificates, RequestSealer, ResponseHeaders, ResponseOpener, SealError,

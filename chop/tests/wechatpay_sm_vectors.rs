@@ -7,7 +7,8 @@ mod support;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chop::crypto::aead::sm4_gcm_open;
-use chop::crypto::sm::{sm3, Sm2PrivateKey, Sm2PublicKey};
+use chop::crypto::sm::sm3;
+use chop::key::{Sm2PrivateKey, Sm2PublicKey};
 use chop::key::Certificate;
 use chop::signer::SignatureScheme;
 use chop::wechatpay::{
@@ -56,7 +57,7 @@ fn sm2_signatures_verify_with_certificates_and_public_keys() {
             .unwrap_or_else(|e| panic!("{case}: {e}"));
         assert!(key.verify_signature(b"false-message", &sig).is_err());
         if let Some(p) = ctx["public_key_file"].as_str() {
-            let pk = PlatformKey::sm2_public_key(
+            let pk = PlatformKey::public_key(
                 "PUB_KEY_ID_SM2",
                 Sm2PublicKey::load(&read(p)).unwrap(),
             );

@@ -7,9 +7,7 @@ use super::cert_sn::{cert_sn, CertSnError};
 use super::content::SignContent;
 use super::error::VerifyError;
 use super::sign_type::SignType;
-#[cfg(feature = "sm")]
-use crate::crypto::sm::Sm2PublicKey;
-use crate::key::{BadSignature, Certificate, KeyError, RsaPublicKey};
+use crate::key::{BadSignature, Certificate, KeyError, RsaPublicKey, VerifyingKey};
 
 /// The Alipay public key (支付宝公钥) that checks Alipay's signatures, with the
 /// Alipay certificate SN (`alipay_cert_sn`) in public-key-certificate mode.
@@ -25,15 +23,8 @@ use crate::key::{BadSignature, Certificate, KeyError, RsaPublicKey};
 /// ```
 #[derive(Debug, Clone)]
 pub struct AlipayPublicKey {
-    key: Key,
+    key: VerifyingKey,
     cert_sn: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-enum Key {
-    Rsa(RsaPublicKey),
-    #[cfg(feature = "sm")]
-    Sm2(Sm2PublicKey),
 }
 
 impl AlipayPublicKey {
@@ -43,31 +34,20 @@ impl AlipayPublicKey {
     /// # Errors
     /// [`KeyError`] when it is neither an RSA nor an SM2 public key.
     pub fn load(input: &[u8]) -> Result<Self, KeyError> {
-        match RsaPublicKey::load(input) {
-            Ok(key) => Ok(Self::rsa(key)),
-            #[cfg(feature = "sm")]
-            Err(e @ KeyError::NotRsa { .. }) => {
-                Sm2PublicKey::load(input).map(Self::sm2).map_err(|_| e)
-            }
-            Err(e) => Err(e),
+        VerifyingKey::load(input).map(Self::new)
+    }
+
+    /// From a parsed key, RSA or SM2 (public-key mode: no certificate SN).
+    pub fn new(key: impl Into<VerifyingKey>) -> Self {
+        Self {
+            key: key.into(),
+            cert_sn: None,
         }
     }
 
     /// From a parsed RSA public key (public-key mode: no certificate SN).
     pub fn rsa(key: RsaPublicKey) -> Self {
-        Self {
-            key: Key::Rsa(key),
-            cert_sn: None,
-        }
-    }
-
-    /// From a parsed SM2 public key (sign_type SM2).
-    #[cfg(feature = "sm")]
-    pub fn sm2(key: Sm2PublicKey) -> Self {
-        Self {
-            key: Key::Sm2(key),
-            cert_sn: None,
-        }
+        Self::new(key)
     }
 
     /// From the Alipay public key certificate (alipayCertPublicKey_RSA2.crt);
@@ -76,18 +56,9 @@ impl AlipayPublicKey {
     /// # Errors
     /// [`CertSnError`] when the certificate has no RSA (or SM2) key or cannot be read.
     pub fn from_certificate(cert: &Certificate) -> Result<Self, CertSnError> {
-        let key = match cert.rsa_public_key() {
-            Some(k) => Key::Rsa(k.clone()),
-            #[cfg(feature = "sm")]
-            None if Sm2PublicKey::from_certificate(cert).is_ok() => {
-                Key::Sm2(Sm2PublicKey::from_certificate(cert).map_err(CertSnError::Key)?)
-            }
-            None => {
-                return Err(CertSnError::NotRsa {
-                    algorithm: cert.key_algorithm().to_string(),
-                })
-            }
-        };
+        let key = VerifyingKey::from_certificate(cert).map_err(|_| CertSnError::NotRsa {
+            algorithm: cert.key_algorithm().to_string(),
+        })?;
         let sn = cert_sn(cert)?;
         Ok(Self {
             key,
@@ -109,30 +80,17 @@ impl AlipayPublicKey {
         self.cert_sn.as_deref()
     }
 
-    /// The RSA key, if it is one.
-    pub fn rsa_key(&self) -> Option<&RsaPublicKey> {
-        match &self.key {
-            Key::Rsa(k) => Some(k),
-            #[cfg(feature = "sm")]
-            Key::Sm2(_) => None,
-        }
-    }
-
-    /// `RSA` or `SM2`.
-    pub fn algorithm(&self) -> &'static str {
-        match &self.key {
-            Key::Rsa(_) => "RSA",
-            #[cfg(feature = "sm")]
-            Key::Sm2(_) => "SM2",
-        }
+    /// The key.
+    pub fn key(&self) -> &VerifyingKey {
+        &self.key
     }
 
     /// The sign type this key checks when none is named: RSA2 or SM2.
     pub fn default_sign_type(&self) -> SignType {
-        match &self.key {
-            Key::Rsa(_) => SignType::Rsa2,
-            #[cfg(feature = "sm")]
-            Key::Sm2(_) => SignType::Sm2,
+        if self.key.fits(SignType::Rsa2.scheme()) {
+            SignType::Rsa2
+        } else {
+            SignType::Sm2
         }
     }
 
@@ -147,24 +105,19 @@ impl AlipayPublicKey {
         message: &SignContent,
         signature: &[u8],
     ) -> Result<(), VerifyError> {
-        let result = match (&self.key, sign_type) {
-            (Key::Rsa(k), SignType::Rsa2 | SignType::Rsa) => {
-                k.verify(sign_type.scheme(), message.as_bytes(), signature)
-            }
-            #[cfg(feature = "sm")]
-            (Key::Sm2(k), SignType::Sm2) => k.verify(message.as_bytes(), signature),
-            _ => {
-                return Err(VerifyError::KeyDoesNotFit {
-                    sign_type,
-                    key: self.algorithm(),
-                })
-            }
-        };
-        result.map_err(|source| VerifyError::Mismatch {
-            sign_type,
-            tried: vec![message.clone()],
-            source,
-        })
+        if !self.key.fits(sign_type.scheme()) {
+            return Err(VerifyError::KeyDoesNotFit {
+                sign_type,
+                key: self.key.algorithm(),
+            });
+        }
+        self.key
+            .verify(sign_type.scheme(), message.as_bytes(), signature)
+            .map_err(|source| VerifyError::Mismatch {
+                sign_type,
+                tried: vec![message.clone()],
+                source,
+            })
     }
 
     /// Checks `sign` (base64) over each of `contents` in turn; the first that

@@ -13,6 +13,7 @@ use base64::Engine;
 use super::Verified;
 use crate::clock::{random_bytes, RandomError};
 use crate::crypto::cbc::{aes_cbc_decrypt, aes_cbc_encrypt, CbcError, Padding};
+use crate::crypto::digest::{constant_time_eq, sha1_hex};
 use crate::secret::{SecretBytes, SecretString};
 
 /// Base64 that accepts the EncodingAESKey's non-zero trailing bits (the
@@ -213,12 +214,10 @@ impl MsgCrypt {
         encrypt: &str,
     ) -> Result<Verified<String>, MsgCryptError> {
         let expected = self.signature(timestamp, nonce, encrypt);
-        if aws_lc_rs::constant_time::verify_slices_are_equal(
+        if !constant_time_eq(
             expected.as_bytes(),
             msg_signature.trim().to_ascii_lowercase().as_bytes(),
-        )
-        .is_err()
-        {
+        ) {
             return Err(MsgCryptError::Signature);
         }
         let ct = STANDARD
@@ -326,7 +325,10 @@ pub fn verify_plain_signature(
     signature: &str,
 ) -> Result<Verified<()>, MsgCryptError> {
     let expected = sha1_sorted(&[token.expose(), timestamp, nonce]);
-    if expected != signature.trim().to_ascii_lowercase() {
+    if !constant_time_eq(
+        expected.as_bytes(),
+        signature.trim().to_ascii_lowercase().as_bytes(),
+    ) {
         return Err(MsgCryptError::Signature);
     }
     Ok(Verified::new(()))
@@ -335,11 +337,7 @@ pub fn verify_plain_signature(
 fn sha1_sorted(parts: &[&str]) -> String {
     let mut v: Vec<&str> = parts.to_vec();
     v.sort_unstable();
-    let d = aws_lc_rs::digest::digest(
-        &aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY,
-        v.concat().as_bytes(),
-    );
-    d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    sha1_hex(&[v.concat().as_bytes()])
 }
 
 /// Removes the 32-byte PKCS#7 padding and splits the layout into (msg, receive_id).

@@ -12,10 +12,11 @@ use serde_json::Value;
 use super::plaintext::{read_security_fields, PlaintextProblem};
 use super::suite::{self, SymError};
 use super::{
-    url_path, Aad, ApiSecurityErrorCode, EncryptedBody, OpenError, PlatformCertStore, PlatformKey,
+    url_path, Aad, ApiSecurityErrorCode, EncryptedBody, OpenError, PlatformCertStore,
     ResponseHeaders, SealError, SignString, Suite, UnverifiedPlatformError,
 };
 use crate::clock::{within_window, Clock, SystemClock};
+use crate::key::VerifyingKey;
 use crate::secret::SecretBytes;
 use crate::signer::SignatureScheme;
 
@@ -220,21 +221,23 @@ impl ResponseOpener {
             .decode(used_sig)
             .map_err(|_| OpenError::BadSignatureEncoding { header: sig_header })?;
         let sign_string = SignString::new(path, &self.appid, ts_text, body);
-        let verified = match &key {
-            PlatformKey::Rsa(k) => k.verify(
+        let verified = match key.rsa() {
+            Some(k) => k.verify(
                 SignatureScheme::RsaPssSha256,
                 sign_string.as_bytes(),
                 &raw_sig,
             ),
             #[cfg(feature = "sm")]
-            PlatformKey::Sm2(k) => {
+            None => {
                 let settings = match &self.suite {
                     Suite::Sm4GcmSm2(s) => s.clone(),
                     Suite::AesGcmRsa => super::Sm2Settings::default(),
                 };
                 let id = settings.response_id.bytes(&used_serial);
-                k.verify_with_id(id, sign_string.as_bytes(), &raw_sig, settings.encoding)
+                key.verify_sm2_with_id(id, sign_string.as_bytes(), &raw_sig, settings.encoding)
             }
+            #[cfg(not(feature = "sm"))]
+            None => key.verify(SignatureScheme::RsaPssSha256, sign_string.as_bytes(), &raw_sig),
         };
         if let Err(source) = verified {
             return Err(OpenError::SignatureMismatch {
@@ -367,7 +370,7 @@ struct Chosen<'a> {
     signature: &'a str,
     header: &'static str,
     rotation: Option<CertificateRotation>,
-    key: PlatformKey,
+    key: VerifyingKey,
 }
 
 fn require<'a>(value: &'a Option<String>, header: &'static str) -> Result<&'a str, OpenError> {

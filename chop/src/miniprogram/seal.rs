@@ -12,7 +12,7 @@ use super::Sm2Settings;
 use super::{url_path, Aad, EncryptedBody, SealError, SignString, Suite, IV_LEN};
 use crate::clock::{random_bytes, Clock, RandomError, SystemClock};
 #[cfg(feature = "sm")]
-use crate::crypto::sm::Sm2PrivateKey;
+use crate::key::Sm2PrivateKey;
 use crate::secret::SecretBytes;
 use crate::signer::{SignatureScheme, Signer};
 

@@ -131,12 +131,12 @@ impl RequestSigner {
 
     /// A 国密 signer for merchant and partner APIs (`WECHATPAY2-SM2-WITH-SM3`):
     /// SM2 with SM3, user ID `1234567812345678`, DER signature. `key` is an
-    /// SM2 private key (`chop::crypto::sm::Sm2PrivateKey`) or any [`Signer`]
+    /// SM2 private key (`chop::key::Sm2PrivateKey`) or any [`Signer`]
     /// that signs [`SignatureScheme::Sm2Sm3`].
     ///
     /// ```
     /// # #[cfg(feature = "sm")] {
-    /// use chop::crypto::sm::Sm2PrivateKey;
+    /// use chop::key::Sm2PrivateKey;
     /// use chop::wechatpay::RequestSigner;
     /// # let pem = std::fs::read("../vectors/keys/upstream/java_shangmi_sm2_merchant_private_key.pem").unwrap();
     /// let signer = RequestSigner::merchant_sm2("1900009191", "54E7F59ED8DF4570CFB14780EA8152D45A675EE6", Sm2PrivateKey::load(&pem).unwrap());
