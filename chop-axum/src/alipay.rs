@@ -54,7 +54,7 @@ pub struct AlipayNotification(pub Verified<Notify>);
 impl AlipayNotification {
     /// The parameters.
     pub fn params(&self) -> &Params {
-        &self.0.get().params
+        &self.0.value().params
     }
 
     /// One parameter.
@@ -112,7 +112,7 @@ where
         let verified = verify_notify_expecting(&params, &config.key, config.sign_type)
             .map_err(|e| refuse(crate::chain(&e)))?;
         if let Some(app_id) = &config.app_id {
-            let got = verified.get().params.get("app_id").unwrap_or("");
+            let got = verified.value().params.get("app_id").unwrap_or("");
             if got != app_id {
                 return Err(refuse(format!(
                     "the notify is for app_id `{got}`, not this app's `{app_id}`"

@@ -194,7 +194,7 @@ impl Middleware for AlipayMiddleware {
             &self.alipay_key,
         )
         .map_err(mw)?;
-        let parts = verified.get();
+        let parts = verified.value();
         let body = match (&self.aes, parts.encrypted) {
             (Some(aes), true) => {
                 let ciphertext: String = serde_json::from_str(parts.sign_content.as_str())

@@ -1,7 +1,7 @@
 //! WeChat Mini Program API security: seal every request, open every response.
 
 use bytes::Bytes;
-use chop::miniprogram::{OpenedResponse, RequestSealer, ResponseOpener, SealedRequest};
+use chop::miniprogram::{OpenedResponse, RequestSealer, ResponseOpener, SealedRequest, Verified};
 use http::header::{HeaderName, HeaderValue};
 use http::Extensions;
 use reqwest::{Request, Response};
@@ -52,8 +52,9 @@ pub struct MiniProgramMiddleware {
 pub struct MiniProgramOpened {
     /// The request as sealed (plaintext, AAD, body, sign string, headers).
     pub sealed: SealedRequest,
-    /// The response as opened (plaintext, sign string, AAD, serial, rotation).
-    pub opened: OpenedResponse,
+    /// The response as opened: plaintext, AAD and rotation, with the sign
+    /// string, certificate number and timestamp that verified.
+    pub opened: Verified<OpenedResponse>,
 }
 
 impl MiniProgramMiddleware {
@@ -91,12 +92,11 @@ impl Middleware for MiniProgramMiddleware {
         let opened = self
             .opener
             .open_response(&url, &buffered.response)
-            .map_err(mw)?
-            .into_inner();
-        if let Some(rotation) = &opened.rotation {
+            .map_err(mw)?;
+        if let Some(rotation) = &opened.value().rotation {
             tracing::warn!(%rotation, "chop: Mini Program platform certificate rotation");
         }
-        let body = Bytes::from(opened.plaintext.clone());
+        let body = Bytes::from(opened.value().plaintext.clone());
         Ok(buffered.into_response(Some(body), MiniProgramOpened { sealed, opened }))
     }
 }

@@ -7,9 +7,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use chop::clock::{Clock, SystemClock};
-use chop::wechatpay::{
-    RequestSigner, ResponseVerifier, SignString, SignatureHeaders, SignedRequest, VerifyError,
-};
+use chop::wechatpay::{RequestSigner, ResponseVerifier, SignedRequest, Verified, VerifyError};
 use http::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::Extensions;
 use reqwest::{Request, Response};
@@ -62,17 +60,10 @@ pub struct WechatPayMiddleware {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WechatPaySigned(pub SignedRequest);
 
-/// A response extension: the response verified.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct WechatPayVerified {
-    /// The serial (or `PUB_KEY_ID_…`) of the key that verified.
-    pub serial: String,
-    /// `Wechatpay-Timestamp`.
-    pub timestamp: i64,
-    /// The exact bytes that verified: `TIMESTAMP\nNONCE\nBODY\n`.
-    pub sign_string: SignString,
-}
+/// A response extension: the core's proof that the response verified — the
+/// exact `TIMESTAMP\nNONCE\nBODY\n`, the serial (or `PUB_KEY_ID_…`) of the
+/// key and `Wechatpay-Timestamp` (the body is the response's own).
+pub type WechatPayVerified = Verified<()>;
 
 impl WechatPayMiddleware {
     /// A middleware signing with `signer` and verifying with `verifier`.
@@ -143,13 +134,8 @@ impl WechatPayMiddleware {
     }
 
     fn verify(&self, buffered: &Buffered) -> Result<WechatPayVerified, VerifyError> {
-        let v = self.verifier.verify_response(&buffered.response)?;
-        let h = SignatureHeaders::from_header_map(buffered.response.headers())?;
-        Ok(WechatPayVerified {
-            serial: v.serial().to_string(),
-            timestamp: v.timestamp(),
-            sign_string: SignString::response(&h.timestamp, &h.nonce, buffered.response.body()),
-        })
+        let verified = self.verifier.verify_response(&buffered.response)?;
+        Ok(verified.map(|_| ()))
     }
 }
 

@@ -88,8 +88,8 @@ async fn wechatpay_order_query_and_rotation() {
         .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(
-        r.extensions().get::<WechatPayVerified>().unwrap().serial,
-        m.platform_serial
+        r.extensions().get::<WechatPayVerified>().unwrap().key_id(),
+        Some(m.platform_serial.as_str())
     );
     state.rotate_platform_certificate();
     let r = c
@@ -100,9 +100,15 @@ async fn wechatpay_order_query_and_rotation() {
         .send()
         .await
         .unwrap();
-    let serial = &r.extensions().get::<WechatPayVerified>().unwrap().serial;
-    assert_eq!(serial, &state.platform_serial());
-    assert_ne!(serial, &m.platform_serial);
+    let serial = r
+        .extensions()
+        .get::<WechatPayVerified>()
+        .unwrap()
+        .key_id()
+        .unwrap()
+        .to_string();
+    assert_eq!(serial, state.platform_serial());
+    assert_ne!(serial, m.platform_serial);
     assert_eq!(store.ids().len(), 2);
 }
 

@@ -23,7 +23,7 @@
 //! let alipay_key = AlipayPublicKey::load(&pem)?;
 //! # let body = std::fs::read("../vectors/alipay/node_servicemarket_notify/body.form").unwrap();
 //! let notify = verify_notify(&Params::from_form(&body)?, &alipay_key)?;
-//! assert_eq!(notify.get().params.get("notify_type"), Some("servicemarket_order_notify"));
+//! assert_eq!(notify.value().params.get("notify_type"), Some("servicemarket_order_notify"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

@@ -46,6 +46,7 @@ pub mod key;
 pub mod miniprogram;
 pub mod secret;
 pub mod signer;
+pub mod verified;
 pub mod wechatpay;
 
 /// The README's Rust examples, compiled as doctests.

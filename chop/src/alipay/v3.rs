@@ -303,16 +303,17 @@ impl V3ResponseHeaders {
 
 /// Verifies a v3 response: `alipay-signature` over
 /// `{alipay-timestamp}\n{alipay-nonce}\n{body}\n` with the Alipay public key;
-/// in certificate mode, `alipay-sn` must be the certificate's SN.
+/// in certificate mode, `alipay-sn` must be the certificate's SN. The result holds
+/// the body and, as its sign string, the [`V3SignString`] that verified.
 ///
 /// # Errors
 /// [`VerifyError`]: a missing header, a body that is not UTF-8, an SN
 /// mismatch, or a signature that does not match.
-pub fn verify_v3_response(
+pub fn verify_v3_response<'b>(
     headers: &V3ResponseHeaders,
-    body: &[u8],
+    body: &'b [u8],
     key: &AlipayPublicKey,
-) -> Result<Verified<V3SignString>, VerifyError> {
+) -> Result<Verified<&'b [u8], V3SignString>, VerifyError> {
     let missing = |name: &'static str| VerifyError::MissingHeader { name };
     let signature = headers.signature.as_deref().ok_or(VerifyError::MissingSign {
         what: "the v3 response",
@@ -334,8 +335,13 @@ pub fn verify_v3_response(
     let sign_string = V3SignString::response(timestamp, nonce, body);
     let text = std::str::from_utf8(sign_string.as_bytes())
         .map_err(|_| VerifyError::Response(super::ResponseError::NotUtf8))?;
-    let content = key.check(SignType::Rsa2, vec![SignContent::raw(text)], signature)?;
-    Ok(Verified::new(sign_string, content, SignType::Rsa2))
+    key.check(SignType::Rsa2, vec![SignContent::raw(text)], signature)?;
+    Ok(super::verify::verified(
+        body,
+        sign_string,
+        SignType::Rsa2,
+        key,
+    ))
 }
 
 fn auth_string(app_id: &str, app_cert_sn: Option<&str>, nonce: &str, timestamp: &str) -> String {

@@ -4,8 +4,11 @@ use super::error::VerifyError;
 use super::public_key::AlipayPublicKey;
 use super::response::SignedResponse;
 use super::{EmptyValues, Params, SignContent, SignType, SignTypeRule};
+use crate::signer::SignatureScheme;
 
-/// A value whose signature was checked, with the exact content that verified.
+/// An Alipay value whose signature was checked, with the exact content `S`
+/// that verified ([`SignContent`]; the v3 sign string for v3 responses), the
+/// Alipay certificate SN in certificate mode, and the sign type.
 ///
 /// ```
 /// # use chop::alipay::*;
@@ -13,44 +16,20 @@ use super::{EmptyValues, Params, SignContent, SignType, SignTypeRule};
 /// # let body = std::fs::read("../vectors/alipay/node_servicemarket_notify/body.form").unwrap();
 /// let notify = verify_notify(&Params::from_form(&body)?, &k)?;
 /// assert_eq!(notify.sign_type(), SignType::Rsa2);
-/// assert!(notify.sign_content().as_str().contains("&sign_type=RSA2&"));
-/// let params = notify.into_inner().params;
+/// assert!(notify.sign_string().as_str().contains("&sign_type=RSA2&"));
+/// let params = notify.into_value().params;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verified<T> {
-    value: T,
-    sign_content: SignContent,
-    sign_type: SignType,
-}
+pub type Verified<T, S = SignContent> = crate::verified::Verified<T, S>;
 
 impl<T> Verified<T> {
-    pub(crate) fn new(value: T, sign_content: SignContent, sign_type: SignType) -> Self {
-        Self {
-            value,
-            sign_content,
-            sign_type,
-        }
-    }
-
-    /// The verified value.
-    pub fn get(&self) -> &T {
-        &self.value
-    }
-
-    /// The verified value, taken out.
-    pub fn into_inner(self) -> T {
-        self.value
-    }
-
-    /// The exact content the signature covers.
-    pub fn sign_content(&self) -> &SignContent {
-        &self.sign_content
-    }
-
     /// The sign type that verified.
     pub fn sign_type(&self) -> SignType {
-        self.sign_type
+        match self.scheme() {
+            Some(SignatureScheme::RsaPkcs1Sha1) => SignType::Rsa,
+            Some(SignatureScheme::Sm2Sm3) => SignType::Sm2,
+            _ => SignType::Rsa2,
+        }
     }
 }
 
@@ -155,7 +134,7 @@ fn verify(
     let content = key.check(sign_type, contents.clone(), &sign)?;
     let i = contents.iter().position(|c| *c == content).unwrap_or(0);
     let (rule, empty_values) = variants[i];
-    Ok(Verified::new(
+    Ok(verified(
         Notify {
             params,
             rule,
@@ -163,6 +142,7 @@ fn verify(
         },
         content,
         sign_type,
+        key,
     ))
 }
 
@@ -177,7 +157,7 @@ fn verify(
 /// # let key = AlipayPublicKey::load(&std::fs::read("../vectors/keys/alipay/node_alipay-public-key.pem").unwrap())?;
 /// # let raw = std::fs::read("../vectors/alipay/node_open_file_upload/response.json").unwrap();
 /// let verified = verify_response(&raw, Some("alipay.open.file.upload"), None, &key)?;
-/// assert_eq!(verified.get().response_key, "alipay_open_file_upload_response");
+/// assert_eq!(verified.value().response_key, "alipay_open_file_upload_response");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -205,5 +185,17 @@ pub fn verify_response(
     }
     let sign_type = sign_type.unwrap_or_else(|| key.default_sign_type());
     let content = key.check(sign_type, vec![parts.sign_content.clone()], &sign)?;
-    Ok(Verified::new(parts, content, sign_type))
+    Ok(verified(parts, content, sign_type, key))
+}
+
+/// `value`, verified over `content` as `sign_type` with `key`.
+pub(crate) fn verified<T, S>(
+    value: T,
+    content: S,
+    sign_type: SignType,
+    key: &AlipayPublicKey,
+) -> Verified<T, S> {
+    Verified::new(value, content)
+        .by_key(key.cert_sn())
+        .with_scheme(sign_type.scheme())
 }

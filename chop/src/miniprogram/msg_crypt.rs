@@ -34,7 +34,7 @@ const PAD_BLOCK: usize = 32;
 /// let echo = c.verify_url(
 ///     "5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3", "1409659589", "263014780",
 ///     "P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==")?;
-/// assert_eq!(echo.into_inner(), "1616140317555161061");
+/// assert_eq!(echo.into_value(), "1616140317555161061");
 /// # Ok::<(), chop::miniprogram::MsgCryptError>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -212,7 +212,7 @@ impl MsgCrypt {
         timestamp: &str,
         nonce: &str,
         encrypt: &str,
-    ) -> Result<Verified<String>, MsgCryptError> {
+    ) -> Result<Verified<String, ()>, MsgCryptError> {
         let expected = self.signature(timestamp, nonce, encrypt);
         if !constant_time_eq(
             expected.as_bytes(),
@@ -234,7 +234,7 @@ impl MsgCrypt {
             });
         }
         let text = String::from_utf8(msg.to_vec()).map_err(|_| MsgCryptError::NotUtf8)?;
-        Ok(Verified::new(text))
+        Ok(Verified::new(text, ()))
     }
 
     /// URL verification in safe mode: checks `msg_signature` and decrypts `echostr`;
@@ -248,7 +248,7 @@ impl MsgCrypt {
         timestamp: &str,
         nonce: &str,
         echostr: &str,
-    ) -> Result<Verified<String>, MsgCryptError> {
+    ) -> Result<Verified<String, ()>, MsgCryptError> {
         self.decrypt(msg_signature, timestamp, nonce, echostr)
     }
 
@@ -323,7 +323,7 @@ pub fn verify_plain_signature(
     timestamp: &str,
     nonce: &str,
     signature: &str,
-) -> Result<Verified<()>, MsgCryptError> {
+) -> Result<Verified<(), ()>, MsgCryptError> {
     let expected = sha1_sorted(&[token.expose(), timestamp, nonce]);
     if !constant_time_eq(
         expected.as_bytes(),
@@ -331,7 +331,7 @@ pub fn verify_plain_signature(
     ) {
         return Err(MsgCryptError::Signature);
     }
-    Ok(Verified::new(()))
+    Ok(Verified::new((), ()))
 }
 
 fn sha1_sorted(parts: &[&str]) -> String {
@@ -389,7 +389,7 @@ mod tests {
             let e = c.encrypt_with(&msg, "1", "2", [5; 16]);
             assert_eq!(STANDARD.decode(&e.encrypt).unwrap().len() % 32, 0);
             let d = c.decrypt(&e.msg_signature, "1", "2", &e.encrypt).unwrap();
-            assert_eq!(d.into_inner().len(), len);
+            assert_eq!(d.into_value().len(), len);
         }
     }
 

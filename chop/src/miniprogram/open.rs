@@ -2,7 +2,6 @@
 //! timestamp and appid, decrypt.
 
 use std::fmt;
-use std::ops::Deref;
 use std::sync::Arc;
 
 use base64::engine::general_purpose::STANDARD;
@@ -24,27 +23,11 @@ pub use crate::clock::DEFAULT_WINDOW_SECS;
 /// The largest response body opened by default (4 MiB).
 pub const DEFAULT_MAX_RESPONSE: usize = 4 << 20;
 
-/// A value whose signature was checked. Only this module makes one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verified<T>(T);
-
-impl<T> Verified<T> {
-    pub(crate) fn new(value: T) -> Self {
-        Self(value)
-    }
-
-    /// The verified value.
-    pub fn into_inner(self) -> T {
-        self.0
-    }
-}
-
-impl<T> Deref for Verified<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
+/// A Mini Program value whose signature was checked, with the exact sign
+/// string `S` that verified (the response's [`SignString`]; `()` for the
+/// message and `rawData` checks, whose signed text holds a secret), the
+/// number of the certificate that verified and `Wechatmp-TimeStamp`.
+pub type Verified<T, S = SignString> = crate::verified::Verified<T, S>;
 
 /// The platform is rotating its certificate and the response verified with the
 /// **retiring** one: download the new certificate.
@@ -66,20 +49,15 @@ impl fmt::Display for CertificateRotation {
     }
 }
 
-/// A verified, decrypted response with every intermediate.
+/// A verified, decrypted response. The sign string, the number of the
+/// certificate that verified and the timestamp are on its [`Verified`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenedResponse {
     /// The decrypted JSON text, exactly as decrypted.
     pub plaintext: String,
-    /// The sign string that verified.
-    pub sign_string: SignString,
     /// The AAD that decrypted.
     pub aad: Aad,
-    /// `Wechatmp-TimeStamp`.
-    pub timestamp: i64,
-    /// The number of the certificate that verified.
-    pub serial: String,
-    /// Set when that certificate is the retiring one.
+    /// Set when the certificate that verified is the retiring one.
     pub rotation: Option<CertificateRotation>,
 }
 
@@ -107,7 +85,7 @@ pub struct OpenedResponse {
 ///     ..Default::default()
 /// };
 /// let opened = opener.open("https://api.weixin.qq.com/wxa/getuserriskrank?access_token=T", &headers, &body)?;
-/// assert!(opened.plaintext.contains(r#""errmsg":"getuserriskrank succ""#));
+/// assert!(opened.value().plaintext.contains(r#""errmsg":"getuserriskrank succ""#));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -237,7 +215,11 @@ impl ResponseOpener {
                 key.verify_sm2_with_id(id, sign_string.as_bytes(), &raw_sig, settings.encoding)
             }
             #[cfg(not(feature = "sm"))]
-            None => key.verify(SignatureScheme::RsaPssSha256, sign_string.as_bytes(), &raw_sig),
+            None => key.verify(
+                SignatureScheme::RsaPssSha256,
+                sign_string.as_bytes(),
+                &raw_sig,
+            ),
         };
         if let Err(source) = verified {
             return Err(OpenError::SignatureMismatch {
@@ -298,14 +280,22 @@ impl ResponseOpener {
                 inside: fields.timestamp,
             });
         }
-        Ok(Verified(OpenedResponse {
-            plaintext,
+        let scheme = if key.rsa().is_some() {
+            SignatureScheme::RsaPssSha256
+        } else {
+            SignatureScheme::Sm2Sm3
+        };
+        Ok(Verified::new(
+            OpenedResponse {
+                plaintext,
+                aad,
+                rotation,
+            },
             sign_string,
-            aad,
-            timestamp,
-            serial: used_serial,
-            rotation,
-        }))
+        )
+        .by_key(Some(used_serial))
+        .at(timestamp)
+        .with_scheme(scheme))
     }
 
     /// [`ResponseOpener::open`] for an `http::Response` (headers read with

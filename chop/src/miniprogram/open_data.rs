@@ -162,13 +162,13 @@ pub fn verify_raw_data(
     raw_data: &[u8],
     signature: &str,
     session_key: &SecretString,
-) -> Result<Verified<()>, OpenDataError> {
+) -> Result<Verified<(), ()>, OpenDataError> {
     let expected = raw_data_signature(raw_data, session_key);
     let given = signature.trim().to_ascii_lowercase();
     if !constant_time_eq(expected.as_bytes(), given.as_bytes()) {
         return Err(OpenDataError::RawDataSignature);
     }
-    Ok(Verified::new(()))
+    Ok(Verified::new((), ()))
 }
 
 fn decode(field: &'static str, b64: &str, expected: usize) -> Result<Vec<u8>, OpenDataError> {

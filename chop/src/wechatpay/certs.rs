@@ -257,7 +257,8 @@ pub fn verify_download(
     };
     let verified_by = verified_by
         .map_err(CertsError::Verify)?
-        .serial()
+        .key_id()
+        .unwrap_or_default()
         .to_string();
     Ok(CertificateDownload {
         certificates,

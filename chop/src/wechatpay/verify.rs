@@ -22,8 +22,7 @@ use std::sync::Arc;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
-use super::error_body::ErrorBody;
-use super::headers::SignatureHeaders;
+use super::headers::{header_pairs, SignatureHeaders};
 use super::platform::PlatformKey;
 use super::store::{MemoryKeyStore, PlatformKeyStore};
 use super::verify_error::{Skew, VerifyError, SIGNTEST_PREFIX};
@@ -33,81 +32,17 @@ use crate::key::format_utc;
 
 pub use crate::clock::DEFAULT_WINDOW_SECS;
 
-/// A value whose signature was checked. Only chop's verifiers make one.
+/// A WeChat Pay value whose signature was checked, with the exact
+/// `TIMESTAMP\nNONCE\nBODY\n` that verified, the key's serial (or
+/// `PUB_KEY_ID_…`, as the store holds it) and `Wechatpay-Timestamp`.
 ///
 /// ```
 /// # fn use_it(v: chop::wechatpay::Verified<&[u8]>) {
 /// let body: &[u8] = v.value();
-/// println!("signed by {} at {}", v.serial(), v.timestamp());
+/// println!("signed by {:?} at {:?} over {}", v.key_id(), v.timestamp(), v.sign_string().escaped());
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verified<T> {
-    value: T,
-    serial: String,
-    timestamp: i64,
-    nonce: String,
-}
-
-impl<T> Verified<T> {
-    pub(crate) fn new(value: T, serial: String, timestamp: i64, nonce: String) -> Self {
-        Self {
-            value,
-            serial,
-            timestamp,
-            nonce,
-        }
-    }
-
-    /// The verified value.
-    pub fn value(&self) -> &T {
-        &self.value
-    }
-
-    /// The verified value, taken out.
-    pub fn into_value(self) -> T {
-        self.value
-    }
-
-    /// The id of the key that verified it (certificate serial or `PUB_KEY_ID_…`),
-    /// as the store holds it.
-    pub fn serial(&self) -> &str {
-        &self.serial
-    }
-
-    /// `Wechatpay-Timestamp`.
-    pub fn timestamp(&self) -> i64 {
-        self.timestamp
-    }
-
-    /// `Wechatpay-Nonce`.
-    pub fn nonce(&self) -> &str {
-        &self.nonce
-    }
-
-    /// Transforms the value, keeping the proof of verification.
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Verified<U> {
-        Verified {
-            value: f(self.value),
-            serial: self.serial,
-            timestamp: self.timestamp,
-            nonce: self.nonce,
-        }
-    }
-
-    /// Transforms the value with a fallible function, keeping the proof.
-    ///
-    /// # Errors
-    /// What `f` returns.
-    pub fn try_map<U, E>(self, f: impl FnOnce(T) -> Result<U, E>) -> Result<Verified<U>, E> {
-        Ok(Verified {
-            value: f(self.value)?,
-            serial: self.serial,
-            timestamp: self.timestamp,
-            nonce: self.nonce,
-        })
-    }
-}
+pub type Verified<T> = crate::verified::Verified<T, SignString>;
 
 /// Verifies WeChat Pay responses and callbacks against a set of platform keys.
 ///
@@ -126,7 +61,7 @@ impl<T> Verified<T> {
 ///     .with_clock(FixedClock(1624523846));
 /// let headers = SignatureHeaders::from_text(&headers)?;
 /// let verified = verifier.verify(&headers, &body)?;
-/// assert_eq!(verified.serial(), "D7CE59D1F522D701");
+/// assert_eq!(verified.key_id(), Some("D7CE59D1F522D701"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -185,14 +120,12 @@ impl ResponseVerifier {
         body: &'b [u8],
     ) -> Result<Verified<&'b [u8]>, VerifyError> {
         let (key, timestamp, sig) = self.precheck(headers)?;
-        let sign_string = SignString::response(&headers.timestamp, &headers.nonce, body);
+        let sign_string = headers.sign_string(body);
         self.check(&key, &sign_string, body, &sig)?;
-        Ok(Verified::new(
-            body,
-            key.id().to_string(),
-            timestamp,
-            headers.nonce.clone(),
-        ))
+        Ok(Verified::new(body, sign_string)
+            .by_key(Some(key.id()))
+            .at(timestamp)
+            .with_scheme(key.scheme()))
     }
 
     /// Verifies an `http::Response`: its headers (any case) and body bytes.
@@ -200,7 +133,7 @@ impl ResponseVerifier {
     /// An error status without signature headers gives
     /// [`VerifyError::UnsignedErrorResponse`] carrying the parsed error body.
     /// A signed error response verifies like any other; parse its body with
-    /// [`ErrorBody::parse`].
+    /// [`ErrorBody::parse`](super::ErrorBody::parse).
     ///
     /// # Errors
     /// [`VerifyError`] saying which check failed.
@@ -209,14 +142,11 @@ impl ResponseVerifier {
         response: &'b http::Response<B>,
     ) -> Result<Verified<&'b [u8]>, VerifyError> {
         let body = response.body().as_ref();
-        let status = response.status();
-        if !status.is_success() && SignatureHeaders::none_in(response.headers()) {
-            return Err(VerifyError::UnsignedErrorResponse {
-                status: status.as_u16(),
-                error: ErrorBody::parse(body).ok().map(Box::new),
-            });
-        }
-        let headers = SignatureHeaders::from_header_map(response.headers())?;
+        let headers = SignatureHeaders::of_response(
+            response.status().as_u16(),
+            header_pairs(response.headers()),
+            body,
+        )?;
         self.verify(&headers, body)
     }
 
