@@ -25,8 +25,7 @@ pub use callback::{check_callback, CallbackCheck};
 pub use key::{check_key, KeyCheck, EXPIRY_WARNING_DAYS};
 pub use miniprogram::{explain_errcode, MiniprogramRequest};
 pub use sign_error::{
-    build_sign_string, check_request_signature, explain_error, RawRequest, RawRequestError,
-    SignErrorReport,
+    check_request_signature, explain_error, RawRequest, RawRequestError, SignErrorReport,
 };
 pub use sign_string::{
     compare_sign_information, compare_sign_strings, Cause, Comparison, UrlDifference,

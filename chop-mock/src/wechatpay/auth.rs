@@ -104,7 +104,7 @@ pub(crate) fn authenticate(
     if !within_window(ts, inner.clock.now_unix(), DEFAULT_WINDOW_SECS) {
         return Err(Rejection::Timestamp);
     }
-    let message = sign_string(method, url, &auth.timestamp, &auth.nonce_str, body);
+    let message = SignString::received(method, url, &auth.timestamp, &auth.nonce_str, body);
     let ok = STANDARD
         .decode(auth.signature.as_bytes())
         .ok()
@@ -123,24 +123,6 @@ pub(crate) fn authenticate(
             message,
         })
     }
-}
-
-/// The sign string rebuilt from the request exactly as received (the
-/// timestamp and nonce as written in the header, not re-formatted).
-fn sign_string(method: &str, url: &str, ts: &str, nonce: &str, body: &[u8]) -> SignString {
-    let mut v =
-        Vec::with_capacity(method.len() + url.len() + ts.len() + nonce.len() + body.len() + 5);
-    for part in [
-        method.as_bytes(),
-        url.as_bytes(),
-        ts.as_bytes(),
-        nonce.as_bytes(),
-        body,
-    ] {
-        v.extend_from_slice(part);
-        v.push(b'\n');
-    }
-    SignString::from_bytes(v)
 }
 
 /// The sign string with its body cut after [`TRUNCATE_BODY_AT`] bytes (on a
@@ -168,10 +150,10 @@ mod tests {
 
     #[test]
     fn short_sign_strings_are_whole_and_long_bodies_cut() {
-        let s = sign_string("GET", "/v3/x?a=1", "1554208460", "N", b"");
+        let s = SignString::received("GET", "/v3/x?a=1", "1554208460", "N", b"");
         assert_eq!(truncated(&s), "GET\n/v3/x?a=1\n1554208460\nN\n\n");
         let body = "é".repeat(40); // 80 bytes
-        let s = sign_string("POST", "/v3/x", "1", "N", body.as_bytes());
+        let s = SignString::received("POST", "/v3/x", "1", "N", body.as_bytes());
         let t = truncated(&s);
         assert_eq!(t, format!("POST\n/v3/x\n1\nN\n{}", "é".repeat(32)));
         assert_eq!(s.len(), 15 + 80 + 1);

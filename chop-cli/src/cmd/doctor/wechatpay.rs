@@ -5,8 +5,8 @@ use serde_json::{json, Map, Value};
 
 use chop::clock::{Clock, SystemClock};
 use chop::diagnose::{
-    build_sign_string, check_callback, check_key, check_request_signature, compare_sign_strings,
-    explain_error, CallbackCheck, Comparison, Finding, KeyCheck, RawRequest,
+    check_callback, check_key, check_request_signature, compare_sign_strings, explain_error,
+    CallbackCheck, Comparison, Finding, KeyCheck, RawRequest,
 };
 use chop::key::Certificate;
 use chop::secret::SecretString;
@@ -104,13 +104,14 @@ pub(crate) fn run(args: WechatpayArgs) -> CmdResult {
                 Some(b) => input::read_value(b)?,
                 None => Vec::new(),
             };
-            Some(build_sign_string(
+            let ours = SignString::received(
                 method,
                 &target,
                 args.timestamp.as_deref().unwrap_or_default(),
                 args.nonce.as_deref().unwrap_or_default(),
                 &body,
-            ))
+            );
+            Some(ours.as_bytes().to_vec())
         }
         (None, None) => None,
     };
@@ -122,16 +123,22 @@ pub(crate) fn run(args: WechatpayArgs) -> CmdResult {
     // What you signed vs the request as sent (timestamp and nonce of the Authorization header).
     if let (Some(ours), Some((r, auth))) = (&ours, &request) {
         let sent = r.sign_string(auth);
-        let c = compare_sign_strings(ours, &String::from_utf8_lossy(&sent), Some(sent.len()));
+        let c = compare_sign_strings(
+            ours,
+            &String::from_utf8_lossy(sent.as_bytes()),
+            Some(sent.len()),
+        );
         side_by_side(&mut text, &mut extra, "request", ours, &c, "sent");
         findings.extend(c.causes.iter().map(Finding::from));
     }
     if let Some(v) = &args.error {
         let body = ErrorBody::parse(&input::read_value(v)?)
             .map_err(|e| CliError::from_err("cannot read --error", &e))?;
-        let signed = ours
-            .clone()
-            .or_else(|| request.as_ref().map(|(r, a)| r.sign_string(a)));
+        let signed = ours.clone().or_else(|| {
+            request
+                .as_ref()
+                .map(|(r, a)| r.sign_string(a).as_bytes().to_vec())
+        });
         let report = explain_error(&body, signed.as_deref());
         if let (Some(c), Some(s)) = (&report.comparison, &signed) {
             side_by_side(&mut text, &mut extra, "wechatpay", s, c, "WeChat");
