@@ -2,7 +2,6 @@
 
 use bytes::Bytes;
 use chop::miniprogram::{OpenedResponse, RequestSealer, ResponseOpener, SealedRequest, Verified};
-use http::header::{HeaderName, HeaderValue};
 use http::Extensions;
 use reqwest::{Request, Response};
 use reqwest_middleware::{Middleware, Next};
@@ -75,13 +74,7 @@ impl Middleware for MiniProgramMiddleware {
         let data = request_body(&req).map_err(mw)?;
         let url = req.url().to_string();
         let sealed = self.sealer.seal(&url, &data).map_err(mw)?;
-        for (name, value) in &sealed.headers {
-            let name = HeaderName::from_bytes(name.as_bytes());
-            let value = HeaderValue::from_str(value);
-            if let (Ok(name), Ok(value)) = (name, value) {
-                req.headers_mut().insert(name, value);
-            }
-        }
+        sealed.instructions().apply_to_headers(req.headers_mut());
         *req.body_mut() = Some(sealed.body.clone().into());
         let download = extensions.get::<Download>().is_some();
         let response = next.run(req, extensions).await?;

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use bytes::Bytes;
 use chop::clock::{Clock, SystemClock};
 use chop::wechatpay::{RequestSigner, ResponseVerifier, SignedRequest, Verified, VerifyError};
-use http::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::Extensions;
 use reqwest::{Request, Response};
 use reqwest_middleware::{Middleware, Next};
@@ -99,37 +98,16 @@ impl WechatPayMiddleware {
     fn sign(&self, req: &mut Request) -> Result<SignedRequest, reqwest_middleware::Error> {
         let body = request_body(req).map_err(mw)?;
         let target = path_and_query(req.url());
-        let signed = self
+        let mut signed = self
             .signer
             .sign(req.method().as_str(), &target, &body)
             .map_err(mw)?;
-        let auth = HeaderValue::from_str(&signed.authorization_header()).map_err(|_| {
-            mw(chop::wechatpay::RequestError::Field {
-                field: "Authorization",
-                reason: "it contains characters not allowed in an HTTP header".into(),
-            })
-        })?;
-        let serial = self
-            .verifier
-            .store()
-            .for_encryption(self.clock.now_unix())
-            .and_then(|k| HeaderValue::from_str(k.id()).ok());
-        let headers = req.headers_mut();
-        headers.insert(AUTHORIZATION, auth);
-        headers
-            .entry(ACCEPT)
-            .or_insert(HeaderValue::from_static("application/json"));
-        headers
-            .entry(USER_AGENT)
-            .or_insert(HeaderValue::from_static(chop::wechatpay::USER_AGENT_VALUE));
-        if !body.is_empty() {
-            headers
-                .entry(CONTENT_TYPE)
-                .or_insert(HeaderValue::from_static("application/json"));
+        let now = self.clock.now_unix();
+        if let Some(key) = self.verifier.store().for_encryption(now) {
+            // A key id that cannot go into a header is not sent (as before signing).
+            let _ = signed.set_wechatpay_serial(key.id());
         }
-        if let Some(serial) = serial {
-            headers.entry("wechatpay-serial").or_insert(serial);
-        }
+        signed.instructions().apply_to_headers(req.headers_mut());
         Ok(signed)
     }
 

@@ -5,8 +5,10 @@
 //! 2. its SHA256withRSA signature, base64,
 //! 3. the [`Authorization`] header.
 //!
-//! [`RequestSigner`] does all three, and [`RequestSigner::apply`] sets the
-//! headers on an `http::Request`.
+//! [`RequestSigner`] does all three and returns a [`SignedRequest`] that holds
+//! them and the headers to set ([`SignedRequest::instructions`], the
+//! credential marked sensitive); [`SignedRequest::apply_to`] sets them on an
+//! `http::Request` ([`RequestSigner::sign_request`] signs one as it will be sent).
 //!
 //! ```
 //! use chop::key::RsaPrivateKey;

@@ -545,7 +545,13 @@ fn header_map_has_every_header() {
         .with_asymmetric_sn("97845f6ed842ea860df6fdf65941ff56")
         .seal_with(&s(&ctx(), "url"), b"{}", &inputs())
         .unwrap();
-    let map = sealed.header_map().unwrap();
+    let mut req = http::Request::post(s(&ctx(), "url"))
+        .body(String::new())
+        .unwrap();
+    sealed.apply_to(&mut req);
+    let map = req.headers();
+    assert!(map["wechatmp-signature"].is_sensitive());
+    assert_eq!(req.body(), &sealed.body);
     assert_eq!(map["wechatmp-appid"], "wxba6223c06417af7b");
     assert_eq!(map["wechatmp-timestamp"], "1635927954");
     assert_eq!(map["wechatmp-serial"], "97845f6ed842ea860df6fdf65941ff56");

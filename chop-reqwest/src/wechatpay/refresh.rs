@@ -10,7 +10,6 @@ use chop::wechatpay::{
     RequestError, RequestSigner, ResponseVerifier, SignatureHeaders, Trust, UnknownSerialAction,
     VerifyError,
 };
-use http::header::{HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
 
 /// The production `/v3/certificates` URL.
 const DEFAULT_URL: &str = "https://api.mch.weixin.qq.com/v3/certificates";
@@ -285,21 +284,11 @@ impl CertificateRefresher {
             .signer
             .sign("GET", &crate::body::path_and_query(&url), b"")
             .map_err(RefreshError::Sign)?;
-        let auth = HeaderValue::from_str(&signed.authorization_header()).map_err(|_| {
-            RefreshError::Sign(RequestError::Field {
-                field: "Authorization",
-                reason: "it contains characters not allowed in an HTTP header".into(),
-            })
-        })?;
-        let response = self
-            .client
-            .get(url)
-            .header(AUTHORIZATION, auth)
-            .header(ACCEPT, "application/json")
-            .header(USER_AGENT, chop::wechatpay::USER_AGENT_VALUE)
-            .send()
-            .await
-            .map_err(http_err)?;
+        let mut request = self.client.get(url).build().map_err(http_err)?;
+        signed
+            .instructions()
+            .apply_to_headers(request.headers_mut());
+        let response = self.client.execute(request).await.map_err(http_err)?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(http_err)?;

@@ -11,6 +11,7 @@ use super::suite::{self, SymError};
 use super::Sm2Settings;
 use super::{url_path, Aad, EncryptedBody, SealError, SignString, Suite, IV_LEN};
 use crate::clock::{random_bytes, Clock, RandomError, SystemClock};
+use crate::instructions::{SetMode, SigningInstructions};
 #[cfg(feature = "sm")]
 use crate::key::Sm2PrivateKey;
 use crate::secret::SecretBytes;
@@ -108,10 +109,12 @@ pub struct SealedRequest {
     pub sign_string: SignString,
     /// Base64 of the signature.
     pub signature: String,
-    /// The headers to send, in order: `Wechatmp-Appid`, `Wechatmp-TimeStamp`,
-    /// `Wechatmp-Signature`, `Wechatmp-Serial` (when the asymmetric key number
-    /// is configured) and `Content-Type`.
+    /// The headers to send, in order, named as the guide writes them:
+    /// `Wechatmp-Appid`, `Wechatmp-TimeStamp`, `Wechatmp-Signature`,
+    /// `Wechatmp-Serial` (when the asymmetric key number is configured) and
+    /// `Content-Type`. [`SealedRequest::instructions`] holds the same, ready to set.
     pub headers: Vec<(&'static str, String)>,
+    instructions: SigningInstructions,
 }
 
 impl RequestSealer {
@@ -276,6 +279,16 @@ impl RequestSealer {
             headers.push(("Wechatmp-Serial", sn.clone()));
         }
         headers.push(("Content-Type", "application/json".to_string()));
+        let mut instructions = SigningInstructions::default();
+        for (name, value) in &headers {
+            let sensitive = *name == "Wechatmp-Signature";
+            instructions
+                .set_header(name, value, SetMode::Replace, sensitive)
+                .map_err(|e| SealError::Field {
+                    field: "header",
+                    reason: e.to_string(),
+                })?;
+        }
         Ok(SealedRequest {
             url_path: path.to_string(),
             timestamp: inputs.timestamp,
@@ -286,26 +299,37 @@ impl RequestSealer {
             sign_string,
             signature,
             headers,
+            instructions,
         })
     }
 }
 
 impl SealedRequest {
-    /// The headers as an `http::HeaderMap`, to set on a request.
+    /// The headers to set, `Wechatmp-Signature` marked sensitive.
+    pub fn instructions(&self) -> &SigningInstructions {
+        &self.instructions
+    }
+
+    /// Sets the headers and the sealed body on `request` (a POST to the URL
+    /// that was sealed for).
     ///
-    /// # Errors
-    /// [`SealError::Field`] when a value cannot go into an HTTP header (checked
-    /// values always can).
-    pub fn header_map(&self) -> Result<http::HeaderMap, SealError> {
-        let mut map = http::HeaderMap::with_capacity(self.headers.len());
-        for (name, value) in &self.headers {
-            let v = http::HeaderValue::from_str(value).map_err(|_| SealError::Field {
-                field: "header",
-                reason: format!("the value of {name} cannot go into an HTTP header"),
-            })?;
-            map.insert(*name, v);
-        }
-        Ok(map)
+    /// ```
+    /// # use chop::key::RsaPrivateKey;
+    /// # use chop::miniprogram::RequestSealer;
+    /// # use chop::secret::SecretBytes;
+    /// # let pem = std::fs::read("../vectors/keys/miniprogram/api_signature_app_private_key_97845f6ed842ea860df6fdf65941ff56.pem").unwrap();
+    /// # let sealer = RequestSealer::new("wxba6223c06417af7b", SecretBytes::new(vec![7; 32]), "fa05fe1e5bcc79b81ad5ad4b58acf787", RsaPrivateKey::load(&pem, None)?);
+    /// let url = "https://api.weixin.qq.com/wxa/getuserriskrank?access_token=ACCESS_TOKEN";
+    /// let sealed = sealer.seal(url, br#"{"openid":"o","scene":0}"#)?;
+    /// let mut req = http::Request::post(url).body(String::new())?;
+    /// sealed.apply_to(&mut req);
+    /// assert!(req.headers()["wechatmp-signature"].is_sensitive());
+    /// assert_eq!(req.body(), &sealed.body);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply_to<B: From<String>>(&self, request: &mut http::Request<B>) {
+        self.instructions.apply_to(request);
+        *request.body_mut() = B::from(self.body.clone());
     }
 }
 

@@ -313,11 +313,16 @@ async fn wrong_key(
     let signed = signer
         .sign("GET", &path, b"")
         .map_err(|e| super::chain(&e))?;
-    let resp = plain_client()
+    let client = plain_client();
+    let mut request = client
         .get(format!("{base}{path}"))
-        .header(http::header::AUTHORIZATION, signed.authorization_header())
-        .header(http::header::ACCEPT, "application/json")
-        .send()
+        .build()
+        .map_err(|e| super::chain(&e))?;
+    signed
+        .instructions()
+        .apply_to_headers(request.headers_mut());
+    let resp = client
+        .execute(request)
         .await
         .map_err(|e| super::chain(&e))?;
     let mut b = http::Response::builder().status(resp.status());
