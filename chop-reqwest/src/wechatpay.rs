@@ -12,7 +12,7 @@ use http::Extensions;
 use reqwest::{Request, Response};
 use reqwest_middleware::{Middleware, Next};
 
-pub use refresh::{Bootstrap, CertificateRefresher, RefreshError, RefreshReport};
+pub use refresh::{CertificateRefresher, RefreshError, RefreshReport};
 
 use crate::body::{path_and_query, request_body, Buffered};
 use crate::{mw, Download};

@@ -234,7 +234,7 @@ async fn miniprogram_sealed_call_and_a_wrong_symmetric_key() {
 
 #[tokio::test]
 async fn alipay_signed_call_and_a_wrong_app_key() {
-    use chop::alipay::{AlipayPublicKey, SignType, VerifyError as AlipayVerifyError};
+    use chop::alipay::{AlipayPublicKey, GatewayError, SignType, VerifyError as AlipayVerifyError};
     let (state, base) = start().await;
     let a = state.merchant_files().alipay.clone();
     let alipay = AlipayPublicKey::load(a.alipay_public_key_pem.as_bytes()).unwrap();
@@ -275,8 +275,8 @@ async fn alipay_signed_call_and_a_wrong_app_key() {
     // The gateway's isv.invalid-signature answer is unsigned.
     assert!(
         matches!(
-            core_error::<AlipayVerifyError>(&err),
-            Some(AlipayVerifyError::MissingSign { .. })
+            core_error::<GatewayError>(&err),
+            Some(GatewayError::Verify(AlipayVerifyError::MissingSign { .. }))
         ),
         "{err:?}"
     );

@@ -451,9 +451,9 @@ async fn the_first_download_is_trusted_on_first_use() {
         Arc::new(MemoryKeyStore::new()),
     )
     .with_url(format!("{base}/v3/certificates"))
-    .with_bootstrap(chop_reqwest::Bootstrap::KnownKeysOnly);
+    .with_bootstrap(chop::wechatpay::Bootstrap::KnownKeysOnly);
     assert_eq!(
         strict.refresh().await.unwrap_err(),
-        chop_reqwest::RefreshError::NoTrustedKey
+        chop_reqwest::RefreshError::Certs(chop::wechatpay::CertsError::NoTrustedKey)
     );
 }

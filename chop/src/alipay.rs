@@ -32,6 +32,8 @@ mod cert_sn;
 mod content;
 mod dn;
 mod error;
+mod gateway;
+mod notify;
 mod params;
 mod phone;
 mod public_key;
@@ -45,6 +47,8 @@ pub use aes::{decrypt_content, encrypt_content, AesError, AesKey};
 pub use cert_sn::{cert_sn, root_cert_sn, CertSn, CertSnError, RootCertSn, RootEntry};
 pub use content::{EmptyValues, SignContent, SignTypeRule};
 pub use error::VerifyError;
+pub use gateway::{Gateway, GatewayError, GatewayRequest, GatewayResponse, FORM_CONTENT_TYPE};
+pub use notify::{verify_notify, verify_notify_expecting, Notify, NotifyVerifier};
 pub use params::{Params, ParamsError};
 pub use phone::{phone_number, PhoneError, PhoneNumber};
 pub use public_key::AlipayPublicKey;
@@ -55,4 +59,4 @@ pub use v3::{
     verify_v3_response, V3Authorization, V3Error, V3RequestSigner, V3ResponseHeaders, V3SignString,
     V3SignedRequest, V3_SCHEME,
 };
-pub use verify::{verify_notify, verify_notify_expecting, verify_response, Notify, Verified};
+pub use verify::{verify_response, Verified};

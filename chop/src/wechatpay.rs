@@ -59,9 +59,9 @@ mod verify_error;
 
 pub use authorization::{Authorization, AuthorizationParseError, Schema};
 pub use certs::{
-    verify_chain, verify_download, CertificateDownload, CertificateEntry, CertificatesResponse,
-    CertsError, ChainError, DownloadedCertificate, RefreshPolicy, Trust, UnknownSerialAction,
-    CERTIFICATE_AAD, DEFAULT_REFRESH_INTERVAL_SECS,
+    verify_chain, verify_download, Bootstrap, CertificateDownload, CertificateEntry,
+    CertificatesResponse, CertsError, ChainError, DownloadedCertificate, RefreshPolicy, Trust,
+    UnknownSerialAction, CERTIFICATE_AAD, DEFAULT_REFRESH_INTERVAL_SECS,
 };
 pub use error::RequestError;
 pub(crate) use error_body::first_difference;

@@ -6,29 +6,13 @@ use std::sync::{Arc, Mutex};
 
 use chop::clock::{Clock, SystemClock};
 use chop::wechatpay::{
-    verify_download, ApiV3Key, CertificatesResponse, CertsError, PlatformKeyStore, RefreshPolicy,
-    RequestError, RequestSigner, ResponseVerifier, SignatureHeaders, Trust, UnknownSerialAction,
-    VerifyError,
+    verify_download, ApiV3Key, Bootstrap, CertificatesResponse, CertsError, PlatformKeyStore,
+    RefreshPolicy, RequestError, RequestSigner, ResponseVerifier, SignatureHeaders, Trust,
+    UnknownSerialAction, VerifyError,
 };
 
 /// The production `/v3/certificates` URL.
 const DEFAULT_URL: &str = "https://api.mch.weixin.qq.com/v3/certificates";
-
-/// How the very first download is trusted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Bootstrap {
-    /// A download signed by a key the store does not hold (the first one, or
-    /// one after a rotation that was missed) is trusted by its own signature,
-    /// made with a certificate it contains: consistent, and decrypted with the
-    /// APIv3 key that only WeChat Pay and the merchant hold, but not proven by
-    /// a key trusted before (wechatpay-apache-httpclient's auto-update does
-    /// the same). A download signed by a key held is verified with it.
-    #[default]
-    TrustOnFirstUse,
-    /// Every download is verified with keys already in the store: seed it with
-    /// a certificate you checked (e.g. with `chop::wechatpay::verify_chain`).
-    KnownKeysOnly,
-}
 
 /// Why a download of the platform certificates failed. The store keeps the
 /// keys it had.
@@ -52,10 +36,6 @@ pub enum RefreshError {
     /// The answer's signature headers are missing.
     #[error("the /v3/certificates answer is not signed")]
     Headers(#[source] VerifyError),
-    /// The store is empty and [`Bootstrap::KnownKeysOnly`] forbids trusting a
-    /// first download by itself.
-    #[error("no platform key is configured to verify the first /v3/certificates download: add a certificate you checked to the store, or use Bootstrap::TrustOnFirstUse")]
-    NoTrustedKey,
 }
 
 /// What a successful download changed.
@@ -296,23 +276,10 @@ impl CertificateRefresher {
             .and_then(|r| r.decrypt(&self.key))
             .map_err(RefreshError::Certs)?;
         let sig = SignatureHeaders::from_header_map(&headers).map_err(RefreshError::Headers)?;
-        let download = if !self.store.keys().is_empty() {
-            let verifier =
-                ResponseVerifier::with_store(self.store.clone()).with_clock(self.clock.clone());
-            match verify_download(certs.clone(), &sig, &body, Trust::Verifier(&verifier)) {
-                Err(CertsError::Verify(VerifyError::UnknownSerial { .. }))
-                    if self.bootstrap == Bootstrap::TrustOnFirstUse =>
-                {
-                    verify_download(certs, &sig, &body, Trust::FirstUse(self.clock.as_ref()))
-                }
-                other => other,
-            }
-        } else if self.bootstrap == Bootstrap::TrustOnFirstUse {
-            verify_download(certs, &sig, &body, Trust::FirstUse(self.clock.as_ref()))
-        } else {
-            return Err(RefreshError::NoTrustedKey);
-        }
-        .map_err(RefreshError::Certs)?;
+        let verifier =
+            ResponseVerifier::with_store(self.store.clone()).with_clock(self.clock.clone());
+        let trust = Trust::Bootstrap(&verifier, self.bootstrap);
+        let download = verify_download(certs, &sig, &body, trust).map_err(RefreshError::Certs)?;
         let removed = download.apply_to(self.store.as_ref(), self.clock.now_unix());
         Ok(RefreshReport {
             serials: download

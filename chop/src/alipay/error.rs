@@ -68,6 +68,14 @@ pub enum VerifyError {
         /// The SN of the certificate given.
         expected: String,
     },
+    /// The notify is for another app.
+    #[error("the notify is for app_id `{got}`, not this app's `{expected}`: refuse it (it was sent to the wrong notify_url, or it is not Alipay's)")]
+    AppIdMismatch {
+        /// The notify's `app_id` (empty when absent).
+        got: String,
+        /// This app's.
+        expected: String,
+    },
     /// The notify parameters could not be read.
     #[error("cannot read the notify parameters")]
     Params(#[source] ParamsError),
