@@ -45,7 +45,7 @@
 //! - [`key`]: every key kind (RSA and SM2, private and public, certificates, PKCS#12) and the one `VerifyingKey`.
 //! - [`signer`]: the private-key operation as a trait (files, HSMs, KMSs).
 //! - [`crypto`]: leaf wrappers over the audited crates (AEAD, CBC, digests, RSA encryption, SM).
-//! - [`clock`]: time, nonces and the timestamp window as inputs; [`secret`]: zeroized, redacted secrets; [`finding`]: what a check found.
+//! - [`clock`]: time, nonces and the timestamp window as inputs; [`secret`]: zeroized, redacted secrets; [`finding`]: what a check found; [`error`]: an error with its causes, printed one way.
 
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
@@ -53,6 +53,7 @@ pub mod alipay;
 pub mod clock;
 pub mod crypto;
 pub mod diagnose;
+pub mod error;
 mod exact;
 pub mod finding;
 mod hex;

@@ -203,7 +203,7 @@ impl CertificateRefresher {
                     s.last_failure = None;
                 }
                 Err(e) => {
-                    tracing::warn!(error = %e, cause = ?std::error::Error::source(e).map(ToString::to_string), "chop: platform certificate download failed; keeping the keys held");
+                    tracing::warn!(error = %chop::error::Report::new(e), "chop: platform certificate download failed; keeping the keys held");
                     s.last_failure = Some(now);
                 }
             }
