@@ -11,7 +11,8 @@ use chop::signer::SignatureScheme;
 use chop::wechatpay::{Authorization, AuthorizationParseError, Schema, SignString};
 use serde_json::json;
 
-use crate::MockState;
+use super::state::WechatPay;
+use crate::gateway::Gateway;
 
 /// The allowed distance between the Authorization timestamp and now.
 pub(crate) const WINDOW_SECS: i64 = 300;
@@ -79,7 +80,7 @@ impl Rejection {
 
 /// Checks the Authorization of a request as received; returns the sign string.
 pub(crate) fn authenticate(
-    state: &MockState,
+    state: &Gateway<WechatPay>,
     method: &str,
     url: &str,
     authorization: &str,
@@ -94,16 +95,16 @@ pub(crate) fn authenticate(
         return Err(Rejection::Schema);
     }
     let ts: i64 = auth.timestamp.parse().map_err(|_| Rejection::Format)?;
-    if auth.id != inner.files.wechatpay.mchid {
+    if auth.id != inner.merchant.mchid {
         return Err(Rejection::NoCertificate);
     }
     if !auth
         .serial_no
-        .eq_ignore_ascii_case(&inner.files.wechatpay.merchant_serial)
+        .eq_ignore_ascii_case(&inner.merchant.merchant_serial)
     {
         return Err(Rejection::Serial);
     }
-    if (inner.clock.now_unix() - ts).abs() > WINDOW_SECS {
+    if (state.clock.now_unix() - ts).abs() > WINDOW_SECS {
         return Err(Rejection::Timestamp);
     }
     let message = sign_string(method, url, &auth.timestamp, &auth.nonce_str, body);
