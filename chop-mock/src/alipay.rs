@@ -1,4 +1,5 @@
-//! The Alipay OpenAPI gateway: `POST /gateway.do` and async notifies.
+//! The Alipay OpenAPI gateway: its state, `POST /gateway.do`, async notifies,
+//! and its `/mock/alipay/…` control.
 //!
 //! Requests are verified like the gateway does: `app_id` known, `sign_type`
 //! RSA2, `sign` over the sorted parameters (`SignContent::for_request`). A bad
@@ -10,87 +11,36 @@
 //! signed with its quotes). Methods: `alipay.trade.precreate`,
 //! `alipay.trade.query`.
 
+pub(crate) mod notify;
+pub(crate) mod state;
+mod trade;
+
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
+use axum::routing::post;
+use axum::{Json, Router};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use chop::alipay::{
-    decrypt_content, encrypt_content, AesKey, AlipayPublicKey, Params, SignContent, SignType,
-    SignTypeRule,
-};
-use chop::key::RsaPrivateKey;
+use chop::alipay::{decrypt_content, encrypt_content, Params, SignContent, SignType};
 use chop::signer::{SignatureScheme, Signer as _};
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::keys::{generate_rsa, public_key_pem};
-use crate::state::random_hex;
-use crate::{MockError, MockState};
+use crate::control;
+use crate::gateway::Gateway;
+use state::Alipay;
 
-/// The Alipay side of [`crate::MerchantFiles`] (TEST ONLY).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AlipayApp {
-    /// The app id (`app_id`).
-    pub app_id: String,
-    /// The app private key (应用私钥), PKCS#8 PEM: signs requests (RSA2).
-    pub app_private_key_pem: String,
-    /// The Alipay public key (支付宝公钥), SPKI PEM: verifies answers and notifies.
-    pub alipay_public_key_pem: String,
-    /// The content encryption key (AES-128), base64.
-    pub aes_key_b64: String,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub(crate) struct AlipayStored {
-    app: AlipayApp,
-    alipay_private_key_pem: String,
-}
-
-#[derive(Debug)]
-pub(crate) struct AlipayInner {
-    pub(crate) app: AlipayApp,
-    app_public: AlipayPublicKey,
-    alipay_key: RsaPrivateKey,
-    aes: AesKey,
-}
-
-pub(crate) fn generate() -> Result<AlipayStored, MockError> {
-    let app = generate_rsa()?;
-    let alipay = generate_rsa()?;
-    let mut aes = [0u8; 16];
-    aws_lc_rs::rand::fill(&mut aes).map_err(|_| MockError::KeyGen("random"))?;
-    let digits: String = random_hex(8)?
-        .bytes()
-        .map(|b| char::from(b'0' + b % 10))
-        .collect();
-    Ok(AlipayStored {
-        app: AlipayApp {
-            app_id: format!("90210{}", &digits[..11]),
-            app_private_key_pem: app.pem,
-            alipay_public_key_pem: public_key_pem(&alipay.spki_der)?,
-            aes_key_b64: STANDARD.encode(aes),
-        },
-        alipay_private_key_pem: alipay.pem,
-    })
-}
-
-pub(crate) fn load(s: AlipayStored) -> Result<AlipayInner, MockError> {
-    let app_key = RsaPrivateKey::load(s.app.app_private_key_pem.as_bytes(), None)?;
-    let aes = AesKey::from_base64(&s.app.aes_key_b64)
-        .map_err(|e| MockError::State(format!("Alipay AES key: {e}")))?;
-    Ok(AlipayInner {
-        app_public: AlipayPublicKey::rsa(app_key.public_key().clone()),
-        alipay_key: RsaPrivateKey::load(s.alipay_private_key_pem.as_bytes(), None)?,
-        app: s.app,
-        aes,
-    })
+/// `POST /gateway.do` and `POST /mock/alipay/pay`.
+pub(crate) fn router(gw: Gateway<Alipay>) -> Router {
+    Router::new()
+        .route("/gateway.do", post(gateway))
+        .route("/mock/alipay/pay", post(mock_pay))
+        .with_state(gw)
 }
 
 /// `POST /gateway.do` (parameters in the query, the form body, or both).
-pub(crate) async fn gateway(State(state): State<MockState>, req: Request) -> Response {
+async fn gateway(State(gw): State<Gateway<Alipay>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let Ok(body) = to_bytes(body, 1 << 20).await else {
         return text(StatusCode::PAYLOAD_TOO_LARGE, "too large".into());
@@ -107,11 +57,19 @@ pub(crate) async fn gateway(State(state): State<MockState>, req: Request) -> Res
             Err(_) => return error_answer("", "isv.invalid-parameter", "参数格式错误"),
         }
     }
-    handle(&state, params)
+    handle(&gw.inner, params)
 }
 
-fn handle(state: &MockState, params: Params) -> Response {
-    let a = &state.inner.alipay;
+/// `POST /mock/alipay/pay {"out_trade_no":…,"notify_url":…}`: marks the Alipay
+/// order paid and sends the signed notify (loopback only).
+async fn mock_pay(State(gw): State<Gateway<Alipay>>, Json(req): Json<Value>) -> Response {
+    let no = req["out_trade_no"].as_str().unwrap_or_default();
+    let url = req["notify_url"].as_str().unwrap_or_default();
+    let sent = notify::pay(&gw, no, url);
+    control::answer(sent.map(|id| json!({ "notify_id": id })))
+}
+
+fn handle(a: &Alipay, params: Params) -> Response {
     let method = params.get("method").unwrap_or("").to_string();
     if method.is_empty() {
         return error_answer("", "isv.missing-method", "缺少方法名参数");
@@ -153,45 +111,8 @@ fn handle(state: &MockState, params: Params) -> Response {
         biz.to_string()
     };
     let biz: Value = serde_json::from_str(&biz).unwrap_or(Value::Null);
-    let value = business(state, &method, &biz);
-    signed_answer(state, &method, &value, encrypted)
-}
-
-fn business(state: &MockState, method: &str, biz: &Value) -> Value {
-    let no = biz["out_trade_no"].as_str().unwrap_or("");
-    let orders = &state.inner.alipay_orders;
-    match method {
-        "alipay.trade.precreate" => {
-            let amount = biz["total_amount"].as_str().unwrap_or("");
-            if no.is_empty() || amount.is_empty() || biz["subject"].as_str().is_none() {
-                return business_error("ACQ.INVALID_PARAMETER", "参数无效");
-            }
-            let trade_no = format!("2026{}", random_hex(12).unwrap_or_default());
-            if let Ok(mut o) = orders.lock() {
-                o.insert(
-                    no.to_string(),
-                    json!({"trade_no": trade_no, "out_trade_no": no,
-                    "total_amount": amount, "trade_status": "WAIT_BUYER_PAY"}),
-                );
-            }
-            json!({"code": "10000", "msg": "Success", "out_trade_no": no,
-                   "qr_code": format!("https://qr.alipay.com/mock{}", &trade_no[4..14])})
-        }
-        "alipay.trade.query" => match orders.lock().ok().and_then(|o| o.get(no).cloned()) {
-            Some(mut t) => {
-                t["code"] = json!("10000");
-                t["msg"] = json!("Success");
-                t
-            }
-            None => business_error("ACQ.TRADE_NOT_EXIST", "交易不存在"),
-        },
-        _ => json!({"code": "40004", "msg": "Business Failed",
-                    "sub_code": "isv.invalid-method", "sub_msg": "chop-mock 未实现该接口"}),
-    }
-}
-
-fn business_error(sub_code: &str, sub_msg: &str) -> Value {
-    json!({"code": "40004", "msg": "Business Failed", "sub_code": sub_code, "sub_msg": sub_msg})
+    let value = trade::business(a, &method, &biz);
+    signed_answer(a, &method, &value, encrypted)
 }
 
 fn response_key(method: &str) -> String {
@@ -211,8 +132,7 @@ fn error_answer(method: &str, sub_code: &str, sub_msg: &str) -> Response {
     text(StatusCode::OK, body.to_string())
 }
 
-fn signed_answer(state: &MockState, method: &str, value: &Value, encrypted: bool) -> Response {
-    let a = &state.inner.alipay;
+fn signed_answer(a: &Alipay, method: &str, value: &Value, encrypted: bool) -> Response {
     let plain = value.to_string();
     let value_text = if encrypted {
         match encrypt_content(&a.aes, plain.as_bytes()) {
@@ -240,97 +160,4 @@ fn text(status: StatusCode, body: String) -> Response {
         HeaderValue::from_static("text/html;charset=utf-8"),
     );
     r
-}
-
-impl MockState {
-    /// Alipay: marks the order paid and sends a signed `trade_status_sync`
-    /// notify (form POST, RSA2, `sign_type` not signed) to `notify_url`
-    /// (loopback only); retried until it answers `success`.
-    ///
-    /// Must be called inside a tokio runtime.
-    ///
-    /// # Errors
-    /// [`MockError::UnknownOrder`], [`MockError::NotLoopback`].
-    pub fn alipay_pay(&self, out_trade_no: &str, notify_url: &str) -> Result<String, MockError> {
-        crate::wechatpay::callback::check_loopback(notify_url)?;
-        let a = &self.inner.alipay;
-        let unknown = || MockError::UnknownOrder(out_trade_no.to_string());
-        let order = {
-            let mut orders = self.inner.alipay_orders.lock().map_err(|_| unknown())?;
-            let o = orders.get_mut(out_trade_no).ok_or_else(unknown)?;
-            o["trade_status"] = json!("TRADE_SUCCESS");
-            o.clone()
-        };
-        let now = crate::wechatpay::callback::rfc3339(self.inner.clock.now_unix());
-        let time = now.get(..19).unwrap_or("").replace('T', " ");
-        let notify_id = random_hex(16)?.to_lowercase();
-        let s = |v: &Value| v.as_str().unwrap_or("").to_string();
-        let mut params = Params::new();
-        for (k, v) in [
-            ("notify_time", time.clone()),
-            ("notify_type", "trade_status_sync".into()),
-            ("notify_id", notify_id.clone()),
-            ("app_id", a.app.app_id.clone()),
-            ("charset", "utf-8".into()),
-            ("version", "1.0".into()),
-            ("sign_type", "RSA2".into()),
-            ("trade_no", s(&order["trade_no"])),
-            ("out_trade_no", out_trade_no.to_string()),
-            ("trade_status", "TRADE_SUCCESS".into()),
-            ("total_amount", s(&order["total_amount"])),
-            ("receipt_amount", s(&order["total_amount"])),
-            ("gmt_payment", time),
-        ] {
-            params.set(k, v);
-        }
-        let content = SignContent::for_notify(&params, SignTypeRule::Excluded);
-        let sign = a
-            .alipay_key
-            .sign(SignatureScheme::RsaPkcs1Sha256, content.as_bytes())
-            .map_err(|_| MockError::KeyGen("alipay notify signature"))?;
-        params.set("sign", STANDARD.encode(sign));
-        let body: Vec<String> = params
-            .iter()
-            .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
-            .collect();
-        crate::wechatpay::callback::deliver(
-            self,
-            notify_url,
-            notify_id,
-            "application/x-www-form-urlencoded; charset=utf-8",
-            body.join("&").into_bytes(),
-            crate::wechatpay::callback::Kind::Alipay,
-        )
-    }
-}
-
-/// `application/x-www-form-urlencoded` encoding of one key or value.
-fn form_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
-                out.push(char::from(b))
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn form_encoding_round_trips_through_the_core_parser() {
-        let v = "2026-01-02 03:04:05 a+b/c=d&e 中";
-        assert_eq!(
-            form_encode(v),
-            "2026-01-02+03%3A04%3A05+a%2Bb%2Fc%3Dd%26e+%E4%B8%AD"
-        );
-        let p = Params::from_form(format!("k={}", form_encode(v)).as_bytes()).unwrap();
-        assert_eq!(p.get("k"), Some(v));
-    }
 }

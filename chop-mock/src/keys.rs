@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rsa::{KeyPair, KeySize};
 use aws_lc_rs::signature::KeyPair as _;
-use chop::key::{Certificate, RsaPrivateKey};
+use chop::key::{Certificate, RsaPrivateKey, RsaPublicKey};
 use chop::signer::{SignatureScheme, Signer as _};
 use der::asn1::{Any, BitString};
 use der::pem::LineEnding;
@@ -90,6 +90,19 @@ pub(crate) fn self_signed(
     build(tbs, subject, key)
 }
 
+/// Generates an RSA key and a self-signed certificate for it (see
+/// [`self_signed`]); returns the key and the certificate's PEM.
+pub(crate) fn generate_certified(
+    serial_hex: &str,
+    cn: &str,
+    days: u32,
+) -> Result<(GeneratedKey, String), MockError> {
+    let g = generate_rsa()?;
+    let key = RsaPrivateKey::load(g.pem.as_bytes(), None)?;
+    let (pem, _) = self_signed(&key, &g.spki_der, serial_hex, cn, days)?;
+    Ok((g, pem))
+}
+
 /// Re-issues `cert` — same subject, serial, public key and extensions — with
 /// the validity `not_before..not_after`, signed by `issuer_key` under the
 /// subject of `issuer` (pass the certificate itself and its own key to make it
@@ -98,7 +111,7 @@ pub(crate) fn self_signed(
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
-/// use chop::key::{Certificate, RsaPrivateKey};
+/// use chop::key::{Certificate, RsaPrivateKey, RsaPublicKey};
 /// # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors/keys/wechatpay-platform/");
 /// # let read = |f: &str| std::fs::read(format!("{dir}{f}")).unwrap();
 /// let old = Certificate::load(&read("platform-old-cert.pem"))?;
@@ -174,7 +187,7 @@ fn build(
         .map_err(|_| MockError::KeyGen("certificate builder"))?;
     let signer = CertSigner {
         key: issuer_key,
-        spki: issuer_key_spki(issuer_key)?,
+        spki: spki_der(issuer_key.public_key())?,
     };
     let cert = builder
         .build::<_, RsaSig>(&signer)
@@ -187,18 +200,17 @@ fn build(
     Ok((pem, loaded))
 }
 
-/// The SubjectPublicKeyInfo DER of an RSA key (from its PKCS#1 public key).
-fn issuer_key_spki(key: &RsaPrivateKey) -> Result<Vec<u8>, MockError> {
-    let pkcs1 = key.public_key().pkcs1_der();
+/// The SubjectPublicKeyInfo DER of an RSA public key (from its PKCS#1 form).
+pub(crate) fn spki_der(key: &RsaPublicKey) -> Result<Vec<u8>, MockError> {
     let spki = SubjectPublicKeyInfoOwned {
         algorithm: AlgorithmIdentifierOwned {
             oid: RSA_ENCRYPTION,
             parameters: Some(Any::null()),
         },
-        subject_public_key: BitString::from_bytes(pkcs1)
-            .map_err(|_| MockError::KeyGen("issuer spki"))?,
+        subject_public_key: BitString::from_bytes(key.pkcs1_der())
+            .map_err(|_| MockError::KeyGen("spki"))?,
     };
-    spki.to_der().map_err(|_| MockError::KeyGen("issuer spki"))
+    spki.to_der().map_err(|_| MockError::KeyGen("spki"))
 }
 
 fn hex_decode(s: &str) -> Option<Vec<u8>> {

@@ -33,51 +33,37 @@
 //! chop_mock::serve(listener, state).await
 //! # }
 //! ```
+//!
+//! Layout: one folder per platform (`wechatpay/`, `miniprogram/`, `alipay/`),
+//! each with its own state, keys, handlers and router; the shared pieces
+//! (`delivery`, `random`, `keys`, `time`, `gateway`, `control`) depend on no
+//! platform; `state` composes the platforms and keeps the `--state DIR`.
 
 mod alipay;
+mod control;
+mod delivery;
+mod error;
+mod gateway;
 pub mod keys;
 mod miniprogram;
+mod random;
 mod state;
+mod time;
 mod wechatpay;
 
-pub use alipay::AlipayApp;
-pub use miniprogram::MiniProgramApp;
-pub use state::{
-    CallbackConfig, MerchantFiles, MockState, WechatPayMerchant, MERCHANT_FILE, STATE_FILE,
-};
-pub use wechatpay::callback::{Delivery, DeliveryStatus};
+pub use alipay::state::AlipayApp;
+pub use delivery::{CallbackConfig, Delivery, DeliveryStatus};
+pub use error::MockError;
+pub use miniprogram::state::MiniProgramApp;
+pub use state::{MerchantFiles, MockState, MERCHANT_FILE, STATE_FILE};
+pub use wechatpay::state::WechatPayMerchant;
 
-/// Why the mock could not start or deliver.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum MockError {
-    /// Generating key material failed.
-    #[error("could not generate the mock's {0}: the crypto backend failed")]
-    KeyGen(&'static str),
-    /// A key or certificate could not be loaded.
-    #[error(
-        "the mock's key material does not load: delete the --state directory to regenerate it"
-    )]
-    Key(#[from] chop::key::KeyError),
-    /// The state file is not what the mock wrote.
-    #[error("the --state directory holds an unreadable state ({0}): delete it to regenerate")]
-    State(String),
-    /// Reading, writing or serving failed.
-    #[error("i/o failed: {0}")]
-    Io(#[source] std::io::Error),
-    /// A callback URL is not on the loopback interface.
-    #[error(
-        "callback url `{0}` is not on 127.0.0.1, ::1 or localhost: the mock only calls loopback"
-    )]
-    NotLoopback(String),
-    /// The order is unknown.
-    #[error("no order with out_trade_no `{0}`: create it first")]
-    UnknownOrder(String),
-}
-
-/// The mock's routes over `state`.
+/// The mock's routes over `state`: the three platforms' routers merged.
 pub fn router(state: MockState) -> axum::Router {
-    wechatpay::router(state)
+    axum::Router::new()
+        .merge(wechatpay::router(state.wechatpay()))
+        .merge(miniprogram::router(state.miniprogram()))
+        .merge(alipay::router(state.alipay()))
 }
 
 /// Serves the mock on `listener` until the task is dropped.
@@ -86,7 +72,7 @@ pub fn router(state: MockState) -> axum::Router {
 /// [`MockError::Io`] when the server fails.
 pub async fn serve(listener: tokio::net::TcpListener, state: MockState) -> Result<(), MockError> {
     // Callbacks a previous run (same `--state DIR`) had not delivered yet go out again.
-    wechatpay::callback::resume(&state)?;
+    state.resume()?;
     axum::serve(listener, router(state))
         .await
         .map_err(MockError::Io)

@@ -1,18 +1,18 @@
-//! The mock's keys, certificates, merchant-side files and runtime state.
+//! [`MockState`]: the three platforms' states composed, with the shared clock
+//! and delivery queue, kept in (and loaded from) a `--state DIR`.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
 use chop::clock::{Clock, SystemClock};
-use chop::key::{Certificate, RsaPrivateKey, RsaPublicKey};
-use chop::wechatpay::ApiV3Key;
 use serde::{Deserialize, Serialize};
 
-use crate::keys::{generate_rsa, public_key_pem, self_signed};
-use crate::MockError;
+use crate::alipay::{self, state::Alipay};
+use crate::delivery::{CallbackConfig, Delivery, Kind, Queue};
+use crate::gateway::Gateway;
+use crate::miniprogram::state::MiniProgram;
+use crate::wechatpay::{self, state::WechatPay};
+use crate::{AlipayApp, MiniProgramApp, MockError, WechatPayMerchant};
 
 /// The file in a `--state` directory that holds the mock's own (server-side) material.
 pub const STATE_FILE: &str = "mock-state.TEST-ONLY.json";
@@ -29,61 +29,9 @@ pub struct MerchantFiles {
     /// The WeChat Pay merchant side.
     pub wechatpay: WechatPayMerchant,
     /// The Mini Program app (API security).
-    pub miniprogram: crate::MiniProgramApp,
+    pub miniprogram: MiniProgramApp,
     /// The Alipay app.
-    pub alipay: crate::AlipayApp,
-}
-
-/// The WeChat Pay v3 merchant configuration (TEST ONLY).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct WechatPayMerchant {
-    /// The merchant id (`mchid`).
-    pub mchid: String,
-    /// The merchant API certificate's serial (`serial_no` in Authorization).
-    pub merchant_serial: String,
-    /// The merchant private key, PKCS#8 PEM.
-    pub merchant_key_pem: String,
-    /// Where the merchant private key was written, if on disk.
-    pub merchant_key_path: Option<PathBuf>,
-    /// The merchant API certificate, PEM.
-    pub merchant_cert_pem: String,
-    /// The APIv3 key (32 ASCII characters).
-    pub api_v3_key: String,
-    /// The platform certificate in force at start-up, PEM.
-    pub platform_cert_pem: String,
-    /// Where the platform certificate was written, if on disk.
-    pub platform_cert_path: Option<PathBuf>,
-    /// Its serial (the `Wechatpay-Serial` of responses in certificate mode).
-    pub platform_serial: String,
-    /// The platform public key (public-key mode), SPKI PEM.
-    pub public_key_pem: String,
-    /// Where the platform public key was written, if on disk.
-    pub public_key_path: Option<PathBuf>,
-    /// Its id, `PUB_KEY_ID_…`.
-    pub public_key_id: String,
-}
-
-/// How payment-success callbacks are retried.
-///
-/// The platform retries over about 24 hours (15 s, 15 s, 30 s, 3 min, 10 min,
-/// …); the default here is the same count shortened for tests.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallbackConfig {
-    /// The wait before each attempt after the first; the attempts are `1 + len`.
-    pub retry_delays: Vec<Duration>,
-    /// The time allowed to each attempt.
-    pub timeout: Duration,
-}
-
-impl Default for CallbackConfig {
-    fn default() -> Self {
-        let ms = [50, 50, 100, 200, 400, 800, 1600];
-        Self {
-            retry_delays: ms.iter().map(|&m| Duration::from_millis(m)).collect(),
-            timeout: Duration::from_secs(5),
-        }
-    }
+    pub alipay: AlipayApp,
 }
 
 /// The shared state of the mock gateways; cheap to clone.
@@ -98,54 +46,27 @@ impl Default for CallbackConfig {
 /// ```
 #[derive(Clone, Debug)]
 pub struct MockState {
-    pub(crate) inner: Arc<Inner>,
+    inner: Arc<Inner>,
 }
 
 #[derive(Debug)]
-pub(crate) struct Inner {
-    pub(crate) files: MerchantFiles,
-    pub(crate) merchant_public: RsaPublicKey,
-    pub(crate) api_v3_key: ApiV3Key,
-    /// `[0]` the certificate at start-up, `[1]` the one rotation switches to.
-    pub(crate) platforms: Vec<PlatformCert>,
-    pub(crate) active: AtomicUsize,
-    pub(crate) public_key: (String, RsaPrivateKey),
-    pub(crate) public_key_mode: AtomicBool,
-    pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) callbacks: CallbackConfig,
-    pub(crate) orders: Mutex<HashMap<String, serde_json::Value>>,
-    pub(crate) deliveries: Mutex<Vec<crate::Delivery>>,
-    /// With `--state DIR`: `DIR/outbox/`, where callbacks not yet delivered are kept,
-    /// so a restarted mock resumes them.
-    pub(crate) outbox: Option<PathBuf>,
-    pub(crate) mp: crate::miniprogram::MpInner,
-    pub(crate) mp_rotated: AtomicBool,
-    pub(crate) alipay: crate::alipay::AlipayInner,
-    pub(crate) alipay_orders: Mutex<HashMap<String, serde_json::Value>>,
+struct Inner {
+    files: MerchantFiles,
+    clock: Arc<dyn Clock>,
+    queue: Arc<Queue>,
+    wechatpay: Arc<WechatPay>,
+    miniprogram: Arc<MiniProgram>,
+    alipay: Arc<Alipay>,
 }
 
-#[derive(Debug)]
-pub(crate) struct PlatformCert {
-    pub(crate) key: RsaPrivateKey,
-    pub(crate) pem: String,
-    pub(crate) cert: Certificate,
-}
-
-/// Everything the mock keeps between runs (TEST ONLY keys, in clear).
+/// Everything the mock keeps between runs, as [`STATE_FILE`] (TEST ONLY keys, in clear).
 #[derive(Debug, Serialize, Deserialize)]
 struct Stored {
     note: String,
-    mchid: String,
-    merchant_serial: String,
-    merchant_key_pem: String,
-    merchant_cert_pem: String,
-    api_v3_key: String,
-    platform_key_pems: Vec<String>,
-    platform_cert_pems: Vec<String>,
-    public_key_id: String,
-    public_key_private_pem: String,
-    miniprogram: crate::miniprogram::MpStored,
-    alipay: crate::alipay::AlipayStored,
+    #[serde(flatten)]
+    wechatpay: wechatpay::state::Stored,
+    miniprogram: crate::miniprogram::state::Stored,
+    alipay: alipay::state::Stored,
 }
 
 impl MockState {
@@ -171,16 +92,13 @@ impl MockState {
                 .map_err(|e| MockError::State(format!("{}: {e}", path.display())))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let s = generate_stored()?;
-                let json =
-                    serde_json::to_vec_pretty(&s).map_err(|e| MockError::State(e.to_string()))?;
-                std::fs::write(&path, json).map_err(MockError::Io)?;
+                std::fs::write(&path, to_json(&s)?).map_err(MockError::Io)?;
                 s
             }
             Err(e) => return Err(MockError::Io(e)),
         };
         let state = Self::from_stored(stored, Some(dir))?;
-        let json = serde_json::to_vec_pretty(&state.inner.files)
-            .map_err(|e| MockError::State(e.to_string()))?;
+        let json = to_json(&state.inner.files)?;
         std::fs::write(dir.join(MERCHANT_FILE), json).map_err(MockError::Io)?;
         Ok(state)
     }
@@ -194,9 +112,15 @@ impl MockState {
     }
 
     /// Uses `config` for callback retries.
+    ///
+    /// Call before serving (the state is shared once cloned).
     #[must_use]
     pub fn with_callbacks(self, config: CallbackConfig) -> Self {
-        self.rebuild(|i| i.callbacks = config)
+        self.rebuild(|i| {
+            if let Some(queue) = Arc::get_mut(&mut i.queue) {
+                queue.configure(config);
+            }
+        })
     }
 
     /// What a client needs (see [`MerchantFiles`]).
@@ -204,31 +128,96 @@ impl MockState {
         &self.inner.files
     }
 
-    /// Switches the platform certificate: `/v3/certificates` then lists the old
-    /// and the new one, and responses are signed with the new one.
+    /// The callbacks sent so far and how they went.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.inner.queue.records()
+    }
+
+    /// WeChat Pay: switches the platform certificate: `/v3/certificates` then
+    /// lists the old and the new one, and responses are signed with the new one.
     pub fn rotate_platform_certificate(&self) {
-        self.inner.active.store(1, Ordering::SeqCst);
+        self.inner.wechatpay.rotate();
     }
 
-    /// The serial responses are signed with now (certificate mode).
+    /// WeChat Pay: the serial responses are signed with now (certificate mode).
     pub fn platform_serial(&self) -> String {
-        let i = self.inner.active.load(Ordering::SeqCst);
-        self.inner.platforms[i.min(1)].cert.serial_hex()
+        self.inner.wechatpay.active_certificate().cert.serial_hex()
     }
 
-    /// Signs responses and callbacks with the platform public key
+    /// WeChat Pay: signs responses and callbacks with the platform public key
     /// (`Wechatpay-Serial: PUB_KEY_ID_…`) instead of a certificate.
     pub fn set_public_key_mode(&self, on: bool) {
-        self.inner.public_key_mode.store(on, Ordering::SeqCst);
+        self.inner.wechatpay.set_public_key_mode(on);
     }
 
-    /// The callbacks sent so far and how they went.
-    pub fn deliveries(&self) -> Vec<crate::Delivery> {
-        self.inner
-            .deliveries
-            .lock()
-            .map(|d| d.clone())
-            .unwrap_or_default()
+    /// WeChat Pay: marks the order `out_trade_no` paid and sends the signed,
+    /// encrypted `TRANSACTION.SUCCESS` callback to `notify_url` (or the
+    /// order's own), retried on the [`CallbackConfig`] schedule. Returns the
+    /// notification id; see [`MockState::deliveries`].
+    ///
+    /// Must be called inside a tokio runtime.
+    ///
+    /// # Errors
+    /// [`MockError::UnknownOrder`], [`MockError::NotLoopback`].
+    pub fn pay(&self, out_trade_no: &str, notify_url: Option<&str>) -> Result<String, MockError> {
+        wechatpay::callback::pay(&self.wechatpay(), out_trade_no, notify_url)
+    }
+
+    /// Mini Program: answers are signed with the next certificate, and with
+    /// the old one in the `-Deprecated` pair.
+    pub fn rotate_miniprogram_certificate(&self) {
+        self.inner.miniprogram.rotate();
+    }
+
+    /// Alipay: marks the order paid and sends a signed `trade_status_sync`
+    /// notify (form POST, RSA2, `sign_type` not signed) to `notify_url`
+    /// (loopback only); retried until it answers `success`.
+    ///
+    /// Must be called inside a tokio runtime.
+    ///
+    /// # Errors
+    /// [`MockError::UnknownOrder`], [`MockError::NotLoopback`].
+    pub fn alipay_pay(&self, out_trade_no: &str, notify_url: &str) -> Result<String, MockError> {
+        alipay::notify::pay(&self.alipay(), out_trade_no, notify_url)
+    }
+
+    /// The WeChat Pay gateway's state, with the shared clock and queue.
+    pub(crate) fn wechatpay(&self) -> Gateway<WechatPay> {
+        self.gateway(&self.inner.wechatpay)
+    }
+
+    /// The Mini Program gateway's state, with the shared clock and queue.
+    pub(crate) fn miniprogram(&self) -> Gateway<MiniProgram> {
+        self.gateway(&self.inner.miniprogram)
+    }
+
+    /// The Alipay gateway's state, with the shared clock and queue.
+    pub(crate) fn alipay(&self) -> Gateway<Alipay> {
+        self.gateway(&self.inner.alipay)
+    }
+
+    /// Sends again the callbacks a previous run (same `--state DIR`) left in
+    /// its outbox: same id, same body; WeChat Pay ones are signed afresh.
+    /// Returns how many. Must be called inside a tokio runtime.
+    pub(crate) fn resume(&self) -> Result<usize, MockError> {
+        let pending = self.inner.queue.pending()?;
+        let count = pending.len();
+        for n in pending {
+            let sign = match n.kind {
+                Kind::WechatPay => Some(wechatpay::callback::signer(&self.wechatpay())),
+                Kind::Alipay => None,
+            };
+            self.inner.queue.send(n, sign)?;
+        }
+        Ok(count)
+    }
+
+    fn gateway<P>(&self, platform: &Arc<P>) -> Gateway<P> {
+        Gateway {
+            inner: Arc::clone(platform),
+            clock: Arc::clone(&self.inner.clock),
+            queue: Arc::clone(&self.inner.queue),
+        }
     }
 
     fn rebuild(self, f: impl FnOnce(&mut Inner)) -> Self {
@@ -244,164 +233,75 @@ impl MockState {
     }
 
     fn from_stored(s: Stored, dir: Option<&Path>) -> Result<Self, MockError> {
-        let merchant_key = RsaPrivateKey::load(s.merchant_key_pem.as_bytes(), None)?;
-        let mut platforms = Vec::new();
-        for (k, c) in s.platform_key_pems.iter().zip(&s.platform_cert_pems) {
-            platforms.push(PlatformCert {
-                key: RsaPrivateKey::load(k.as_bytes(), None)?,
-                pem: c.clone(),
-                cert: Certificate::load(c.as_bytes())?,
-            });
-        }
-        if platforms.len() != 2 {
-            return Err(MockError::State(
-                "two platform certificates expected".into(),
-            ));
-        }
-        let pk = RsaPrivateKey::load(s.public_key_private_pem.as_bytes(), None)?;
-        let spki = spki_der(pk.public_key())?;
-        let api_v3_key = ApiV3Key::new(&s.api_v3_key)
-            .map_err(|e| MockError::State(format!("APIv3 key: {e}")))?;
-        let mut files = WechatPayMerchant {
-            mchid: s.mchid.clone(),
-            merchant_serial: s.merchant_serial.clone(),
-            merchant_key_pem: s.merchant_key_pem.clone(),
-            merchant_key_path: None,
-            merchant_cert_pem: s.merchant_cert_pem.clone(),
-            api_v3_key: s.api_v3_key.clone(),
-            platform_cert_pem: platforms[0].pem.clone(),
-            platform_cert_path: None,
-            platform_serial: platforms[0].cert.serial_hex(),
-            public_key_pem: public_key_pem(&spki)?,
-            public_key_path: None,
-            public_key_id: s.public_key_id.clone(),
-        };
+        let mut wechatpay = WechatPay::load(s.wechatpay)?;
         if let Some(dir) = dir {
-            let write = |name: &str, text: &str| -> Result<PathBuf, MockError> {
+            wechatpay.merchant.write_files(|name, text| {
                 let p = dir.join(name);
                 std::fs::write(&p, text).map_err(MockError::Io)?;
                 Ok(std::fs::canonicalize(&p).unwrap_or(p))
-            };
-            files.merchant_key_path = Some(write(
-                "apiclient_key.TEST-ONLY.pem",
-                &files.merchant_key_pem,
-            )?);
-            write("apiclient_cert.TEST-ONLY.pem", &files.merchant_cert_pem)?;
-            files.platform_cert_path = Some(write(
-                "wechatpay_platform_cert.TEST-ONLY.pem",
-                &files.platform_cert_pem,
-            )?);
-            files.public_key_path = Some(write(
-                "wechatpay_public_key.TEST-ONLY.pem",
-                &files.public_key_pem,
-            )?);
+            })?;
         }
-        let merchant_public = merchant_key.public_key().clone();
-        let mp = crate::miniprogram::load(s.miniprogram)?;
-        let alipay = crate::alipay::load(s.alipay)?;
+        let miniprogram = MiniProgram::load(s.miniprogram)?;
+        let alipay = Alipay::load(s.alipay)?;
+        let outbox: Option<PathBuf> = dir.map(|d| d.join("outbox"));
         Ok(Self {
             inner: Arc::new(Inner {
                 files: MerchantFiles {
-                    wechatpay: files,
-                    miniprogram: mp.app.clone(),
+                    wechatpay: wechatpay.merchant.clone(),
+                    miniprogram: miniprogram.app.clone(),
                     alipay: alipay.app.clone(),
                 },
-                merchant_public,
-                api_v3_key,
-                platforms,
-                active: AtomicUsize::new(0),
-                public_key: (s.public_key_id, pk),
-                public_key_mode: AtomicBool::new(false),
                 clock: Arc::new(SystemClock),
-                callbacks: CallbackConfig::default(),
-                orders: Mutex::new(HashMap::new()),
-                deliveries: Mutex::new(Vec::new()),
-                outbox: dir.map(|d| d.join("outbox")),
-                mp,
-                mp_rotated: AtomicBool::new(false),
-                alipay,
-                alipay_orders: Mutex::new(HashMap::new()),
+                queue: Arc::new(Queue::new(outbox)),
+                wechatpay: Arc::new(wechatpay),
+                miniprogram: Arc::new(miniprogram),
+                alipay: Arc::new(alipay),
             }),
         })
     }
 }
 
-fn spki_der(key: &RsaPublicKey) -> Result<Vec<u8>, MockError> {
-    use der::Encode;
-    let spki = spki::SubjectPublicKeyInfoOwned {
-        algorithm: spki::AlgorithmIdentifierOwned {
-            oid: spki::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1"),
-            parameters: Some(der::asn1::Any::null()),
-        },
-        subject_public_key: der::asn1::BitString::from_bytes(key.pkcs1_der())
-            .map_err(|_| MockError::KeyGen("spki"))?,
-    };
-    spki.to_der().map_err(|_| MockError::KeyGen("spki"))
-}
-
 fn generate_stored() -> Result<Stored, MockError> {
-    let merchant = generate_rsa()?;
-    let merchant_key = RsaPrivateKey::load(merchant.pem.as_bytes(), None)?;
-    let merchant_serial = random_hex(20)?;
-    let (merchant_cert_pem, _) = self_signed(
-        &merchant_key,
-        &merchant.spki_der,
-        &merchant_serial,
-        "1900000109 TEST ONLY merchant",
-        365,
-    )?;
-    let mut platform_key_pems = Vec::new();
-    let mut platform_cert_pems = Vec::new();
-    for n in 1..=2 {
-        let g = generate_rsa()?;
-        let k = RsaPrivateKey::load(g.pem.as_bytes(), None)?;
-        let (pem, _) = self_signed(
-            &k,
-            &g.spki_der,
-            &random_hex(20)?,
-            &format!("TEST ONLY WeChat Pay platform {n}"),
-            365 * n,
-        )?;
-        platform_key_pems.push(g.pem);
-        platform_cert_pems.push(pem);
-    }
-    let pk = generate_rsa()?;
     Ok(Stored {
         note: "TEST ONLY: generated by chop-mock; never use these keys for real traffic".into(),
-        mchid: "1900000109".into(),
-        merchant_serial,
-        merchant_key_pem: merchant.pem,
-        merchant_cert_pem,
-        api_v3_key: random_alnum(32)?,
-        platform_key_pems,
-        platform_cert_pems,
-        public_key_id: format!("PUB_KEY_ID_0119{}", random_digits(18)?),
-        public_key_private_pem: pk.pem,
-        miniprogram: crate::miniprogram::generate()?,
-        alipay: crate::alipay::generate()?,
+        wechatpay: WechatPay::generate()?,
+        miniprogram: MiniProgram::generate()?,
+        alipay: Alipay::generate()?,
     })
 }
 
-/// Uppercase hex of `n` random bytes (a certificate serial).
-pub(crate) fn random_hex(n: usize) -> Result<String, MockError> {
-    let mut b = vec![0u8; n];
-    aws_lc_rs::rand::fill(&mut b).map_err(|_| MockError::KeyGen("random"))?;
-    b[0] = (b[0] & 0x7f) | 0x10; // positive, no leading zero byte
-    Ok(b.iter().map(|x| format!("{x:02X}")).collect())
+fn to_json(value: &impl Serialize) -> Result<Vec<u8>, MockError> {
+    serde_json::to_vec_pretty(value).map_err(|e| MockError::State(e.to_string()))
 }
 
-/// `n` random ASCII letters and digits.
-pub(crate) fn random_alnum(n: usize) -> Result<String, MockError> {
-    const SET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut b = vec![0u8; n];
-    aws_lc_rs::rand::fill(&mut b).map_err(|_| MockError::KeyGen("random"))?;
-    Ok(b.iter()
-        .map(|x| SET[*x as usize % SET.len()] as char)
-        .collect())
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn random_digits(n: usize) -> Result<String, MockError> {
-    let mut b = vec![0u8; n];
-    aws_lc_rs::rand::fill(&mut b).map_err(|_| MockError::KeyGen("random"))?;
-    Ok(b.iter().map(|x| char::from(b'0' + x % 10)).collect())
+    /// A state file written before the mock was split per platform.
+    const OLD: &str =
+        include_str!("../tests/data/state-written-before-issue-11/mock-state.TEST-ONLY.json");
+
+    #[test]
+    fn the_state_file_format_is_unchanged() {
+        let stored: Stored = serde_json::from_str(OLD).unwrap();
+        assert_eq!(String::from_utf8(to_json(&stored).unwrap()).unwrap(), OLD);
+    }
+
+    #[test]
+    fn a_new_state_file_has_the_old_fields() {
+        let keys = |text: &str| -> Vec<String> {
+            let v: serde_json::Value = serde_json::from_str(text).unwrap();
+            let mut out = Vec::new();
+            for (k, v) in v.as_object().unwrap() {
+                out.push(k.clone());
+                if let Some(o) = v.as_object() {
+                    out.extend(o.keys().map(|n| format!("{k}.{n}")));
+                }
+            }
+            out
+        };
+        let new = to_json(&generate_stored().unwrap()).unwrap();
+        assert_eq!(keys(std::str::from_utf8(&new).unwrap()), keys(OLD));
+    }
 }

@@ -140,3 +140,75 @@ fn a_callback_in_flight_survives_a_restart_with_state() {
     assert_eq!(outbox_len(&dir), 0, "nothing left to deliver");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A `--state DIR` written by the mock before it was split per platform
+/// (`tests/data/state-written-before-issue-11/`), with an outbox entry in the
+/// format that version wrote: it loads with the same keys, and the callback
+/// goes out.
+#[test]
+fn a_state_dir_written_by_an_older_mock_loads_and_resumes() {
+    use base64::Engine as _;
+    let old = include_str!("data/state-written-before-issue-11/mock-state.TEST-ONLY.json");
+    let fixture: serde_json::Value = serde_json::from_str(old).unwrap();
+    let dir = std::env::temp_dir().join(format!("chop-mock-old-state-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("outbox")).unwrap();
+    std::fs::write(dir.join(chop_mock::STATE_FILE), old).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let (url, seen) = receiver(0).await;
+        let body = br#"{"id":"old-1"}"#;
+        let entry = format!(
+            r#"{{"id":"old-1","url":"{url}","body":"{}","kind":"WechatPay"}}"#,
+            base64::engine::general_purpose::STANDARD.encode(body)
+        );
+        std::fs::write(dir.join("outbox/old-1.json"), entry).unwrap();
+        let state = MockState::load_or_create(&dir).unwrap();
+        let files = state.merchant_files();
+        let m = &files.wechatpay;
+        for (got, field) in [
+            (&m.mchid, "mchid"),
+            (&m.merchant_serial, "merchant_serial"),
+            (&m.merchant_key_pem, "merchant_key_pem"),
+            (&m.api_v3_key, "api_v3_key"),
+            (&m.public_key_id, "public_key_id"),
+        ] {
+            assert_eq!(got, fixture[field].as_str().unwrap(), "{field}");
+        }
+        assert_eq!(m.platform_cert_pem, fixture["platform_cert_pems"][0]);
+        assert_eq!(
+            serde_json::to_value(&files.miniprogram).unwrap(),
+            fixture["miniprogram"]["app"]
+        );
+        assert_eq!(
+            serde_json::to_value(&files.alipay).unwrap(),
+            fixture["alipay"]["app"]
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join(chop_mock::STATE_FILE)).unwrap(),
+            old,
+            "read, not regenerated"
+        );
+        start(state.clone()).await;
+        for _ in 0..200 {
+            if state
+                .deliveries()
+                .iter()
+                .any(|d| d.id == "old-1" && d.status == DeliveryStatus::Delivered)
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        let seen = seen.lock().await;
+        assert_eq!(seen.len(), 1, "{:?}", state.deliveries());
+        assert_eq!(seen[0].body(), body);
+        assert_eq!(
+            seen[0].headers()["wechatpay-serial"],
+            m.platform_serial.as_str(),
+            "signed afresh with the stored platform key"
+        );
+    });
+    assert_eq!(outbox_len(&dir), 0, "nothing left to deliver");
+    let _ = std::fs::remove_dir_all(&dir);
+}

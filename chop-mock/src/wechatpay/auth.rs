@@ -12,7 +12,8 @@ use chop::signer::SignatureScheme;
 use chop::wechatpay::{Authorization, AuthorizationParseError, Schema, SignString};
 use serde_json::json;
 
-use crate::MockState;
+use super::state::WechatPay;
+use crate::gateway::Gateway;
 
 /// How many bytes of the body `truncated_sign_message` keeps.
 ///
@@ -77,7 +78,7 @@ impl Rejection {
 
 /// Checks the Authorization of a request as received; returns the sign string.
 pub(crate) fn authenticate(
-    state: &MockState,
+    state: &Gateway<WechatPay>,
     method: &str,
     url: &str,
     authorization: &str,
@@ -92,16 +93,16 @@ pub(crate) fn authenticate(
         return Err(Rejection::Schema);
     }
     let ts: i64 = auth.timestamp.parse().map_err(|_| Rejection::Format)?;
-    if auth.id != inner.files.wechatpay.mchid {
+    if auth.id != inner.merchant.mchid {
         return Err(Rejection::NoCertificate);
     }
     if !auth
         .serial_no
-        .eq_ignore_ascii_case(&inner.files.wechatpay.merchant_serial)
+        .eq_ignore_ascii_case(&inner.merchant.merchant_serial)
     {
         return Err(Rejection::Serial);
     }
-    if !within_window(ts, inner.clock.now_unix(), DEFAULT_WINDOW_SECS) {
+    if !within_window(ts, state.clock.now_unix(), DEFAULT_WINDOW_SECS) {
         return Err(Rejection::Timestamp);
     }
     let message = SignString::received(method, url, &auth.timestamp, &auth.nonce_str, body);

@@ -1,23 +1,19 @@
-//! The endpoints behind authentication, and the mock's own controls.
+//! The `/v3/…` endpoints behind authentication: certificates, orders, refunds, echo.
 
-use std::sync::atomic::Ordering;
-
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
 use chop::wechatpay::{EncryptedResource, SignString, AEAD_AES_256_GCM, CERTIFICATE_AAD};
 use serde_json::{json, Value};
 
-use super::callback::{self, rfc3339};
-use super::error;
-use crate::state::{random_alnum, random_hex};
-use crate::MockState;
+use super::respond::error;
+use super::state::WechatPay;
+use crate::gateway::Gateway;
+use crate::random::{random_alnum, random_hex};
+use crate::time::rfc3339;
 
 type Answer = (StatusCode, Value);
 
 pub(crate) fn dispatch(
-    state: &MockState,
+    gw: &Gateway<WechatPay>,
     method: &str,
     url: &str,
     body: &[u8],
@@ -25,10 +21,10 @@ pub(crate) fn dispatch(
 ) -> Answer {
     let (path, query) = url.split_once('?').unwrap_or((url, ""));
     match (method, path) {
-        ("GET", "/v3/certificates") => certificates(state),
-        ("POST", "/v3/pay/transactions/jsapi") => create_order(state, body, "JSAPI"),
-        ("POST", "/v3/pay/transactions/native") => create_order(state, body, "NATIVE"),
-        ("POST", "/v3/refund/domestic/refunds") => refund(state, body),
+        ("GET", "/v3/certificates") => certificates(gw),
+        ("POST", "/v3/pay/transactions/jsapi") => create_order(gw, body, "JSAPI"),
+        ("POST", "/v3/pay/transactions/native") => create_order(gw, body, "NATIVE"),
+        ("POST", "/v3/refund/domestic/refunds") => refund(gw, body),
         (_, "/v3/mock/echo") => (
             StatusCode::OK,
             json!({
@@ -41,7 +37,7 @@ pub(crate) fn dispatch(
         ),
         ("GET", p) if p.starts_with("/v3/pay/transactions/out-trade-no/") => {
             let no = &p["/v3/pay/transactions/out-trade-no/".len()..];
-            query_order(state, no, query)
+            query_order(gw, no, query)
         }
         _ => (
             StatusCode::NOT_FOUND,
@@ -53,16 +49,14 @@ pub(crate) fn dispatch(
     }
 }
 
-fn certificates(state: &MockState) -> Answer {
-    let inner = &state.inner;
-    let count = inner.active.load(Ordering::SeqCst).min(1) + 1;
+fn certificates(gw: &Gateway<WechatPay>) -> Answer {
     let mut data = Vec::new();
-    for p in &inner.platforms[..count] {
+    for p in gw.inner.certificates() {
         let Ok(nonce) = random_alnum(12) else {
             return system_error();
         };
         let Ok(r) = EncryptedResource::encrypt(
-            &inner.api_v3_key,
+            &gw.inner.api_v3_key,
             AEAD_AES_256_GCM,
             CERTIFICATE_AAD,
             &nonce,
@@ -104,7 +98,7 @@ fn param_error(field: &str) -> Answer {
     )
 }
 
-fn create_order(state: &MockState, body: &[u8], trade_type: &str) -> Answer {
+fn create_order(gw: &Gateway<WechatPay>, body: &[u8], trade_type: &str) -> Answer {
     let Ok(req) = serde_json::from_slice::<Value>(body) else {
         return (
             StatusCode::BAD_REQUEST,
@@ -112,7 +106,7 @@ fn create_order(state: &MockState, body: &[u8], trade_type: &str) -> Answer {
         );
     };
     let s = |ptr: &str| req.pointer(ptr).and_then(Value::as_str).map(str::to_string);
-    let mchid = &state.inner.files.wechatpay.mchid;
+    let mchid = &gw.inner.merchant.mchid;
     let (Some(appid), Some(no), Some(description), Some(notify_url)) = (
         s("/appid"),
         s("/out_trade_no"),
@@ -134,7 +128,7 @@ fn create_order(state: &MockState, body: &[u8], trade_type: &str) -> Answer {
     if trade_type == "JSAPI" && openid.is_none() {
         return param_error("/payer/openid");
     }
-    let Ok(mut orders) = state.inner.orders.lock() else {
+    let Ok(mut orders) = gw.inner.orders.lock() else {
         return system_error();
     };
     if orders.contains_key(&no) {
@@ -162,8 +156,8 @@ fn create_order(state: &MockState, body: &[u8], trade_type: &str) -> Answer {
     (StatusCode::OK, answer)
 }
 
-fn query_order(state: &MockState, no: &str, query: &str) -> Answer {
-    let mchid = &state.inner.files.wechatpay.mchid;
+fn query_order(gw: &Gateway<WechatPay>, no: &str, query: &str) -> Answer {
+    let mchid = &gw.inner.merchant.mchid;
     if !query.split('&').any(|kv| kv == format!("mchid={mchid}")) {
         return (
             StatusCode::BAD_REQUEST,
@@ -171,7 +165,7 @@ fn query_order(state: &MockState, no: &str, query: &str) -> Answer {
                    "detail": {"field": "mchid", "location": "query"}}),
         );
     }
-    let orders = state.inner.orders.lock();
+    let orders = gw.inner.orders.lock();
     match orders.ok().and_then(|o| o.get(no).cloned()) {
         Some(mut tx) => {
             if let Some(o) = tx.as_object_mut() {
@@ -186,7 +180,7 @@ fn query_order(state: &MockState, no: &str, query: &str) -> Answer {
     }
 }
 
-fn refund(state: &MockState, body: &[u8]) -> Answer {
+fn refund(gw: &Gateway<WechatPay>, body: &[u8]) -> Answer {
     let Ok(req) = serde_json::from_slice::<Value>(body) else {
         return param_error("body");
     };
@@ -200,7 +194,7 @@ fn refund(state: &MockState, body: &[u8]) -> Answer {
     ) else {
         return param_error("/amount");
     };
-    let tx = state
+    let tx = gw
         .inner
         .orders
         .lock()
@@ -224,7 +218,7 @@ fn refund(state: &MockState, body: &[u8]) -> Answer {
     let Ok(id) = random_hex(14) else {
         return system_error();
     };
-    let now = state.inner.clock.now_unix();
+    let now = gw.now();
     (
         StatusCode::OK,
         json!({
@@ -236,97 +230,4 @@ fn refund(state: &MockState, body: &[u8]) -> Answer {
                         "payer_refund": refund, "currency": "CNY" },
         }),
     )
-}
-
-/// `POST /mock/pay {"out_trade_no":…}`: marks the order paid and sends the
-/// payment-success callback to its `notify_url` (loopback only).
-pub(crate) async fn mock_pay(State(state): State<MockState>, Json(req): Json<Value>) -> Response {
-    let no = req["out_trade_no"].as_str().unwrap_or_default().to_string();
-    match pay(&state, &no, req["notify_url"].as_str()) {
-        Ok(id) => Json(json!({ "notification_id": id })).into_response(),
-        Err(e) => (
-            StatusCode::BAD_REQUEST,
-            Json(error("MOCK_ERROR", &e.to_string())),
-        )
-            .into_response(),
-    }
-}
-
-/// `POST /mock/alipay/pay {"out_trade_no":…,"notify_url":…}`: marks the Alipay
-/// order paid and sends the signed notify (loopback only).
-pub(crate) async fn mock_alipay_pay(
-    State(state): State<MockState>,
-    Json(req): Json<Value>,
-) -> Response {
-    let no = req["out_trade_no"].as_str().unwrap_or_default();
-    let url = req["notify_url"].as_str().unwrap_or_default();
-    match state.alipay_pay(no, url) {
-        Ok(id) => Json(json!({ "notify_id": id })).into_response(),
-        Err(e) => (
-            StatusCode::BAD_REQUEST,
-            Json(error("MOCK_ERROR", &e.to_string())),
-        )
-            .into_response(),
-    }
-}
-
-/// `POST /mock/miniprogram/rotate`: answers carry the `-Deprecated` pair from now on.
-pub(crate) async fn mock_mp_rotate(State(state): State<MockState>) -> Json<Value> {
-    state.rotate_miniprogram_certificate();
-    Json(
-        json!({ "platform_cert_number": state.merchant_files().miniprogram.next_platform_cert_number }),
-    )
-}
-
-/// `POST /mock/rotate`: rotates the platform certificate.
-pub(crate) async fn mock_rotate(State(state): State<MockState>) -> Json<Value> {
-    state.rotate_platform_certificate();
-    Json(json!({ "platform_serial": state.platform_serial() }))
-}
-
-impl MockState {
-    /// Marks the order `out_trade_no` paid and sends the signed, encrypted
-    /// `TRANSACTION.SUCCESS` callback to `notify_url` (or the order's own),
-    /// retried on the [`CallbackConfig`](crate::CallbackConfig) schedule.
-    /// Returns the notification id; see [`MockState::deliveries`].
-    ///
-    /// Must be called inside a tokio runtime.
-    ///
-    /// # Errors
-    /// [`crate::MockError::UnknownOrder`], [`crate::MockError::NotLoopback`].
-    pub fn pay(
-        &self,
-        out_trade_no: &str,
-        notify_url: Option<&str>,
-    ) -> Result<String, crate::MockError> {
-        pay(self, out_trade_no, notify_url)
-    }
-}
-
-fn pay(state: &MockState, no: &str, url: Option<&str>) -> Result<String, crate::MockError> {
-    let unknown = || crate::MockError::UnknownOrder(no.to_string());
-    let mut orders = state.inner.orders.lock().map_err(|_| unknown())?;
-    let tx = orders.get_mut(no).ok_or_else(unknown)?;
-    let url = url
-        .map(str::to_string)
-        .or_else(|| tx["notify_url"].as_str().map(str::to_string))
-        .ok_or_else(unknown)?;
-    callback::check_loopback(&url)?;
-    let now = state.inner.clock.now_unix();
-    if tx["trade_state"] != "SUCCESS" {
-        tx["trade_state"] = json!("SUCCESS");
-        tx["trade_state_desc"] = json!("支付成功");
-        tx["transaction_id"] = json!(format!("4200{}", &random_hex(12)?[..24]));
-        tx["bank_type"] = json!("OTHERS");
-        tx["success_time"] = json!(rfc3339(now));
-        let total = tx["amount"]["total"].clone();
-        tx["amount"]["payer_total"] = total;
-        tx["amount"]["payer_currency"] = json!("CNY");
-    }
-    let mut payload = tx.clone();
-    if let Some(o) = payload.as_object_mut() {
-        o.remove("notify_url");
-    }
-    drop(orders);
-    callback::spawn(state, &url, &payload)
 }
