@@ -1,9 +1,11 @@
-//! Alipay open platform (支付宝开放平台): request signing, notify and response
-//! verification, certificate mode.
+//! Alipay open platform (支付宝开放平台): this folder owns Alipay's formats and
+//! rules — request signing and gateway preparation ([`Gateway`]), notify and
+//! response verification, content encryption, certificate mode, the v3 API.
 //!
 //! Every intermediate is a value you can print: the [`SignContent`] that is
 //! signed or verified, the certificate SN inputs ([`CertSn`]), the v3
-//! sign strings. Verification returns [`Verified`] or a [`VerifyError`] that
+//! sign strings. Verification returns [`Verified`] (the value, the content
+//! that verified, the certificate SN, the sign type) or a [`VerifyError`] that
 //! says what to fix — never a bool.
 //!
 //! ```

@@ -1,4 +1,6 @@
-//! WeChat Mini Program server API security (服务端API签名加密指南).
+//! WeChat Mini Program server API security (服务端API签名加密指南): this folder
+//! owns the Mini Program's formats and rules — sealing requests, opening
+//! responses, classic open data and message-push encryption.
 //!
 //! With API security switched on in the MP console, a request's JSON is
 //! encrypted (GCM) and signed, and the response is signed by the platform
@@ -30,12 +32,15 @@
 //! certs.insert("79ba700ea147819f640941bceb38b1d1", &Certificate::load(&cert_pem)?)?;
 //! let opener = ResponseOpener::new("wxba6223c06417af7b", sym(), "fa05fe1e5bcc79b81ad5ad4b58acf787", certs);
 //!
-//! // Per request: send `sealed.body` with `sealed.headers`, then open the answer
-//! // with `opener.open_response(url, &response)`.
+//! // Per request: seal, set the sealed body and the `Wechatmp-*` headers on the
+//! // request, send it, then open the answer with `opener.open_response(url, &response)`.
 //! let url = "https://api.weixin.qq.com/wxa/getuserriskrank?access_token=ACCESS_TOKEN";
 //! let sealed = sealer.seal(url, br#"{"appid":"wxba6223c06417af7b","openid":"o","scene":0}"#)?;
 //! println!("aad: {}\nsign string: {}", sealed.aad, sealed.sign_string.escaped());
-//! assert!(sealed.body.starts_with(r#"{"iv":""#));
+//! let mut request = http::Request::post(url).body(String::new())?;
+//! sealed.apply_to(&mut request);
+//! assert!(request.body().starts_with(r#"{"iv":""#));
+//! assert!(request.headers()["wechatmp-signature"].is_sensitive());
 //! # let _ = opener;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

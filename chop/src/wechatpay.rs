@@ -1,4 +1,7 @@
-//! WeChat Pay API v3 (微信支付 APIv3): merchant, partner and brand APIs.
+//! WeChat Pay API v3 (微信支付 APIv3) — merchant, partner and brand APIs: this
+//! folder owns WeChat Pay's formats and rules (sign strings, signing,
+//! response and callback verification, callbacks, sensitive fields, platform
+//! keys and certificates).
 //!
 //! Signing a request takes three steps, each a value you can print:
 //! 1. the [`SignString`] `METHOD\nURL\nTIMESTAMP\nNONCE\nBODY\n`,
@@ -28,12 +31,12 @@
 //!
 //! | task | API |
 //! |---|---|
-//! | verify a response or callback (`TIMESTAMP\nNONCE\nBODY\n`, window, probes, serials) | [`ResponseVerifier`] → [`Verified`] or [`VerifyError`] |
-//! | the platform keys: certificates, the public key (`PUB_KEY_ID_…`), both during a migration | [`PlatformKey`], [`PlatformKeyStore`], [`MemoryKeyStore`] |
-//! | error responses (`SIGN_ERROR`'s `sign_information`) | [`ErrorBody`], [`VerifyError::UnsignedErrorResponse`] |
+//! | verify a response or callback (`TIMESTAMP\nNONCE\nBODY\n`, window, probes, serials) | [`ResponseVerifier`] → [`Verified`] (value, sign string, serial, timestamp) or [`VerifyError`] |
+//! | the platform keys: certificates, the public key (`PUB_KEY_ID_…`), both during a migration | [`PlatformKey`] (an id and a [`crate::key::VerifyingKey`]), [`PlatformKeyStore`], [`MemoryKeyStore`] |
+//! | error responses (`SIGN_ERROR`'s `sign_information`), unsigned errors | [`ErrorBody`], [`SignatureHeaders::of_response`], [`VerifyError::UnsignedErrorResponse`] |
 //! | callbacks: verify, decrypt `resource`, typed payloads, seen ids | [`NotificationHandler`], [`Transaction`], [`RefundNotification`], [`SeenIds`] |
 //! | sensitive fields (RSA-OAEP SHA-1; SM2 with `sm`) | [`encrypt_sensitive`], [`decrypt_sensitive`] |
-//! | `/v3/certificates`: decrypt, verify (trusted key or trust on first use), chain, refresh | [`CertificatesResponse`], [`verify_download`], [`verify_chain`], [`RefreshPolicy`] |
+//! | `/v3/certificates`: decrypt, verify (trusted key, trust on first use, or the store with a [`Bootstrap`] rule), chain, refresh | [`CertificatesResponse`], [`verify_download`], [`Trust`], [`verify_chain`], [`RefreshPolicy`] |
 //! | 国密 (`sm` feature): `WECHATPAY2-SM2-WITH-SM3`, `AEAD_SM4_GCM` | [`RequestSigner::merchant_sm2`], [`PlatformKey`] with SM2 certificates, [`EncryptedResource`] |
 //!
 //! Verify the **raw body bytes as received**: a framework that parses the JSON

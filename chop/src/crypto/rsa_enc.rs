@@ -42,13 +42,11 @@ pub(crate) fn oaep_sha1_encrypt(
             got: plaintext.len(),
         });
     }
-    let mut out = vec![0u8; key.ciphertext_size()];
-    let len = key
-        .encrypt(&OAEP_SHA1_MGF1SHA1, plaintext, &mut out, None)
-        .map_err(|_| RsaEncError::Backend)?
-        .len();
-    out.truncate(len);
-    Ok(out)
+    let err = RsaEncError::Backend;
+    output(key.ciphertext_size(), err, |out| {
+        key.encrypt(&OAEP_SHA1_MGF1SHA1, plaintext, out, None)
+            .map(|o| o.len())
+    })
 }
 
 /// RSA-OAEP (SHA-1, MGF1-SHA-1) decryption.
@@ -56,13 +54,10 @@ pub(crate) fn oaep_sha1_decrypt(
     key: &OaepPrivateDecryptingKey,
     ciphertext: &[u8],
 ) -> Result<Vec<u8>, RsaEncError> {
-    let mut out = vec![0u8; key.min_output_size()];
-    let len = key
-        .decrypt(&OAEP_SHA1_MGF1SHA1, ciphertext, &mut out, None)
-        .map_err(|_| RsaEncError::Decryption)?
-        .len();
-    out.truncate(len);
-    Ok(out)
+    output(key.min_output_size(), RsaEncError::Decryption, |out| {
+        key.decrypt(&OAEP_SHA1_MGF1SHA1, ciphertext, out, None)
+            .map(|o| o.len())
+    })
 }
 
 /// RSA PKCS#1 v1.5 decryption.
@@ -70,11 +65,20 @@ pub(crate) fn pkcs1v15_decrypt(
     key: &Pkcs1PrivateDecryptingKey,
     ciphertext: &[u8],
 ) -> Result<Vec<u8>, RsaEncError> {
-    let mut out = vec![0u8; key.min_output_size()];
-    let len = key
-        .decrypt(ciphertext, &mut out)
-        .map_err(|_| RsaEncError::Decryption)?
-        .len();
+    output(key.min_output_size(), RsaEncError::Decryption, |out| {
+        key.decrypt(ciphertext, out).map(|o| o.len())
+    })
+}
+
+/// Runs `op` on a buffer of `size` bytes and keeps the bytes it wrote;
+/// `err` when it fails.
+fn output<E>(
+    size: usize,
+    err: RsaEncError,
+    op: impl FnOnce(&mut [u8]) -> Result<usize, E>,
+) -> Result<Vec<u8>, RsaEncError> {
+    let mut out = vec![0u8; size];
+    let len = op(&mut out).map_err(|_| err)?;
     out.truncate(len);
     Ok(out)
 }

@@ -9,7 +9,7 @@ use base64::Engine;
 use serde_json::Value;
 
 use super::plaintext::{read_security_fields, PlaintextProblem};
-use super::suite::{self, SymError};
+use super::suite::{self, AppKey, SymError};
 use super::{
     url_path, Aad, ApiSecurityErrorCode, EncryptedBody, OpenError, PlatformCertStore,
     ResponseHeaders, SealError, SignString, Suite, UnverifiedPlatformError,
@@ -90,9 +90,7 @@ pub struct OpenedResponse {
 /// ```
 #[derive(Debug, Clone)]
 pub struct ResponseOpener {
-    appid: String,
-    sym_key: SecretBytes,
-    sym_sn: String,
+    app: AppKey,
     suite: Suite,
     certs: Arc<dyn PlatformCertStore>,
     clock: Arc<dyn Clock>,
@@ -109,9 +107,7 @@ impl ResponseOpener {
         certs: impl PlatformCertStore + 'static,
     ) -> Self {
         Self {
-            appid: appid.into(),
-            sym_key,
-            sym_sn: sym_sn.into(),
+            app: AppKey::new(appid, sym_key, sym_sn),
             suite: Suite::AesGcmRsa,
             certs: Arc::new(certs),
             clock: Arc::new(SystemClock),
@@ -178,9 +174,9 @@ impl ResponseOpener {
         let ts_text = require(&headers.timestamp, "Wechatmp-TimeStamp")?;
         let serial = require(&headers.serial, "Wechatmp-Serial")?;
         let signature = require(&headers.signature, "Wechatmp-Signature")?;
-        if appid != self.appid {
+        if appid != self.app.appid {
             return Err(OpenError::AppidMismatch {
-                expected: self.appid.clone(),
+                expected: self.app.appid.clone(),
                 got: appid.to_string(),
             });
         }
@@ -198,7 +194,7 @@ impl ResponseOpener {
         let raw_sig = STANDARD
             .decode(used_sig)
             .map_err(|_| OpenError::BadSignatureEncoding { header: sig_header })?;
-        let sign_string = SignString::new(path, &self.appid, ts_text, body);
+        let sign_string = SignString::new(path, &self.app.appid, ts_text, body);
         let verified = match key.rsa() {
             Some(k) => k.verify(
                 SignatureScheme::RsaPssSha256,
@@ -238,10 +234,10 @@ impl ResponseOpener {
         }
 
         let encrypted = EncryptedBody::parse(body)?;
-        let aad = Aad::new(path, &self.appid, timestamp, &self.sym_sn);
+        let aad = self.app.aad(path, timestamp);
         let plain = suite::open(
             &self.suite,
-            self.sym_key.expose(),
+            self.app.expose(),
             &encrypted.iv,
             aad.as_bytes(),
             &encrypted.sealed(),
@@ -268,9 +264,9 @@ impl ResponseOpener {
                 PlaintextProblem::Reserved(f) => f.to_string(),
             },
         })?;
-        if fields.appid.as_deref() != Some(self.appid.as_str()) {
+        if fields.appid.as_deref() != Some(self.app.appid.as_str()) {
             return Err(OpenError::PlaintextAppid {
-                expected: self.appid.clone(),
+                expected: self.app.appid.clone(),
                 got: fields.appid,
             });
         }

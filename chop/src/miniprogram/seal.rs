@@ -6,7 +6,7 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use base64::Engine;
 
 use super::plaintext::{add_security_fields, PlaintextProblem};
-use super::suite::{self, SymError};
+use super::suite::{self, AppKey, SymError};
 #[cfg(feature = "sm")]
 use super::Sm2Settings;
 use super::{url_path, Aad, EncryptedBody, SealError, SignString, Suite, IV_LEN};
@@ -72,9 +72,7 @@ impl SealInputs {
 /// ```
 #[derive(Debug, Clone)]
 pub struct RequestSealer {
-    appid: String,
-    sym_key: SecretBytes,
-    sym_sn: String,
+    app: AppKey,
     asym_sn: Option<String>,
     key: RequestKey,
     suite: Suite,
@@ -129,9 +127,7 @@ impl RequestSealer {
         signer: impl Signer + 'static,
     ) -> Self {
         Self {
-            appid: appid.into(),
-            sym_key,
-            sym_sn: sym_sn.into(),
+            app: AppKey::new(appid, sym_key, sym_sn),
             asym_sn: None,
             key: RequestKey::Rsa(Arc::new(signer)),
             suite: Suite::AesGcmRsa,
@@ -155,9 +151,7 @@ impl RequestSealer {
         asym_sn: impl Into<String>,
     ) -> Self {
         Self {
-            appid: appid.into(),
-            sym_key,
-            sym_sn: sym_sn.into(),
+            app: AppKey::new(appid, sym_key, sym_sn),
             asym_sn: Some(asym_sn.into()),
             key: RequestKey::Sm2(Arc::new(key)),
             suite: Suite::sm(),
@@ -231,22 +225,22 @@ impl RequestSealer {
                 max: self.max_body,
             });
         }
-        check_field("appid", &self.appid)?;
-        check_field("symmetric key number (sn)", &self.sym_sn)?;
+        check_field("appid", &self.app.appid)?;
+        check_field("symmetric key number (sn)", &self.app.sn)?;
         if let Some(sn) = &self.asym_sn {
             check_field("asymmetric key number (sn)", sn)?;
         }
         let path = url_path(url)?;
-        let plaintext = add_security_fields(data, &inputs.nonce, &self.appid, inputs.timestamp)
+        let plaintext = add_security_fields(data, &inputs.nonce, &self.app.appid, inputs.timestamp)
             .map_err(|p| match p {
                 PlaintextProblem::NotJson(reason) => SealError::NotJson { reason },
                 PlaintextProblem::NotObject(found) => SealError::NotAnObject { found },
                 PlaintextProblem::Reserved(field) => SealError::ReservedField { field },
             })?;
-        let aad = Aad::new(path, &self.appid, inputs.timestamp, &self.sym_sn);
+        let aad = self.app.aad(path, inputs.timestamp);
         let sealed = suite::seal(
             &self.suite,
-            self.sym_key.expose(),
+            self.app.expose(),
             &inputs.iv,
             aad.as_bytes(),
             plaintext.as_bytes(),
@@ -267,11 +261,11 @@ impl RequestSealer {
         })?;
         let encrypted = EncryptedBody::from_sealed(&inputs.iv, &sealed);
         let body = encrypted.to_json();
-        let sign_string = SignString::new(path, &self.appid, inputs.timestamp, body.as_bytes());
+        let sign_string = SignString::new(path, &self.app.appid, inputs.timestamp, body.as_bytes());
         let raw = self.sign(sign_string.as_bytes())?;
         let signature = STANDARD.encode(raw);
         let mut headers = vec![
-            ("Wechatmp-Appid", self.appid.clone()),
+            ("Wechatmp-Appid", self.app.appid.clone()),
             ("Wechatmp-TimeStamp", inputs.timestamp.to_string()),
             ("Wechatmp-Signature", signature.clone()),
         ];
