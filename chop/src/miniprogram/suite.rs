@@ -5,9 +5,9 @@ use std::fmt;
 
 use super::message::Aad;
 use crate::crypto::aead::{self, AeadError};
-use crate::secret::SecretBytes;
 #[cfg(feature = "sm")]
 pub use crate::crypto::sm::Sm2Encoding;
+use crate::secret::SecretBytes;
 
 /// The pair of algorithms configured for the app in the MP console
 /// (开发 → 开发管理 → 开发设置 → API安全).
