@@ -6,10 +6,11 @@ use axum::body::Bytes;
 use axum::extract::{FromRef, FromRequest, Request};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chop::alipay::{verify_notify_expecting, AlipayPublicKey, Notify, Params, SignType, Verified};
+use chop::alipay::{Notify, NotifyVerifier, Params, Verified};
 
-/// How to check Alipay notifies: the Alipay public key, the sign type your app
-/// is configured with, and (optionally) your `app_id`.
+/// How to check Alipay notifies: the core's [`NotifyVerifier`] — the Alipay
+/// public key, the sign type your app is configured with, and (optionally)
+/// your `app_id`.
 ///
 /// ```
 /// # let pem = std::fs::read("../vectors/keys/generated/pub-spki.pem")?;
@@ -18,34 +19,12 @@ use chop::alipay::{verify_notify_expecting, AlipayPublicKey, Notify, Params, Sig
 ///     .with_app_id("2021000122671080");
 /// # let _ = config; Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone)]
-pub struct AlipayNotifyConfig {
-    key: AlipayPublicKey,
-    sign_type: SignType,
-    app_id: Option<String>,
-}
-
-impl AlipayNotifyConfig {
-    /// Verifies with `key` (支付宝公钥) as `sign_type`.
-    pub fn new(key: AlipayPublicKey, sign_type: SignType) -> Self {
-        Self {
-            key,
-            sign_type,
-            app_id: None,
-        }
-    }
-
-    /// Also refuses notifies for another `app_id`.
-    pub fn with_app_id(mut self, app_id: impl Into<String>) -> Self {
-        self.app_id = Some(app_id.into());
-        self
-    }
-}
+pub type AlipayNotifyConfig = NotifyVerifier;
 
 /// A verified Alipay async notify: every parameter as received, `sign` removed.
 ///
-/// Extracting it reads the raw form body, verifies `sign` with the state's
-/// `Arc<AlipayNotifyConfig>` and checks `app_id` when configured. On failure
+/// Extracting it reads the raw form body and verifies it with the state's
+/// `Arc<AlipayNotifyConfig>` (`sign`, then `app_id` when configured). On failure
 /// the handler does not run and Alipay gets the body `failure` (it retries).
 /// Check `out_trade_no` and `total_amount` against your order before acting.
 #[derive(Debug, Clone)]
@@ -54,7 +33,7 @@ pub struct AlipayNotification(pub Verified<Notify>);
 impl AlipayNotification {
     /// The parameters.
     pub fn params(&self) -> &Params {
-        &self.0.get().params
+        &self.0.value().params
     }
 
     /// One parameter.
@@ -109,16 +88,9 @@ where
             .await
             .map_err(|e| refuse(format!("body unreadable: {}", e.body_text())))?;
         let params = Params::from_form(&body).map_err(|e| refuse(crate::chain(&e)))?;
-        let verified = verify_notify_expecting(&params, &config.key, config.sign_type)
+        let verified = config
+            .verify(&params)
             .map_err(|e| refuse(crate::chain(&e)))?;
-        if let Some(app_id) = &config.app_id {
-            let got = verified.get().params.get("app_id").unwrap_or("");
-            if got != app_id {
-                return Err(refuse(format!(
-                    "the notify is for app_id `{got}`, not this app's `{app_id}`"
-                )));
-            }
-        }
         Ok(Self(verified))
     }
 }

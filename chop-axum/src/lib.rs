@@ -42,14 +42,5 @@ mod wechatpay;
 pub use alipay::{AlipayAck, AlipayNotification, AlipayNotifyConfig, AlipayRejection};
 pub use wechatpay::{WechatPayAck, WechatPayFail, WechatPayNotification, WechatPayRejection};
 
-/// The error and its causes, `: `-joined, for a log line.
-pub(crate) fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        s.push_str(": ");
-        s.push_str(&c.to_string());
-        cur = c.source();
-    }
-    s
-}
+/// The error and its causes on one line, for a log line (the core's printer).
+pub(crate) use chop::error::chain;

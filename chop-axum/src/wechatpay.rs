@@ -31,10 +31,9 @@ pub struct WechatPayNotification<T = Transaction> {
     pub payload: T,
     /// The decrypted resource as JSON text (exactly as decrypted).
     pub plaintext: String,
-    /// The serial (or `PUB_KEY_ID_…`) of the key that verified.
-    pub serial: String,
-    /// `Wechatpay-Timestamp`.
-    pub timestamp: i64,
+    /// What verified: the sign string, the serial (or `PUB_KEY_ID_…`) of the
+    /// key and `Wechatpay-Timestamp`.
+    pub verified: Verified<()>,
 }
 
 /// Why a notification was refused, answered the way WeChat Pay expects: an
@@ -148,15 +147,12 @@ where
 }
 
 fn build<T>(verified: Verified<DecryptedNotification>, payload: T) -> WechatPayNotification<T> {
-    let serial = verified.serial().to_string();
-    let timestamp = verified.timestamp();
-    let n = verified.into_value();
+    let (n, verified) = verified.into_parts();
     WechatPayNotification {
         envelope: n.envelope,
         payload,
         plaintext: String::from_utf8_lossy(&n.plaintext).into_owned(),
-        serial,
-        timestamp,
+        verified,
     }
 }
 

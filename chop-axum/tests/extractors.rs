@@ -41,7 +41,7 @@ struct AppState {
 
 async fn paid(n: WechatPayNotification<Transaction>) -> WechatPayAck {
     assert_eq!(n.payload.out_trade_no, "1217752501201407033233368018");
-    assert_eq!(n.serial, OLD);
+    assert_eq!(n.verified.key_id(), Some(OLD));
     WechatPayAck
 }
 

@@ -34,12 +34,10 @@ impl CliError {
 
     /// Bad input (exit 2) caused by `err`, whose chain is kept.
     pub(crate) fn from_err(context: impl Into<String>, err: &(dyn StdError + 'static)) -> Self {
-        let mut causes = vec![err.to_string()];
-        let mut source = err.source();
-        while let Some(s) = source {
-            causes.push(s.to_string());
-            source = s.source();
-        }
+        let causes = chop::error::Report::new(err)
+            .causes()
+            .map(|c| c.to_string())
+            .collect();
         Self {
             code: EXIT_BAD_INPUT,
             message: context.into(),

@@ -110,7 +110,7 @@ async fn signed_requests_get_signed_answers_plain_and_encrypted() {
         &alipay_key(&app),
     )
     .unwrap();
-    let content: serde_json::Value = serde_json::from_str(v.get().sign_content.as_str()).unwrap();
+    let content: serde_json::Value = serde_json::from_str(v.value().sign_content.as_str()).unwrap();
     assert_eq!(content["code"], "10000");
     assert!(content["qr_code"]
         .as_str()
@@ -134,8 +134,8 @@ async fn signed_requests_get_signed_answers_plain_and_encrypted() {
         &alipay_key(&app),
     )
     .unwrap();
-    assert!(v.get().encrypted);
-    let quoted = v.get().sign_content.as_str();
+    assert!(v.value().encrypted);
+    let quoted = v.value().sign_content.as_str();
     let plain = decrypt_content(
         &AesKey::from_base64(&app.aes_key_b64).unwrap(),
         &quoted[1..quoted.len() - 1],
@@ -163,7 +163,7 @@ async fn signed_requests_get_signed_answers_plain_and_encrypted() {
     )
     .unwrap();
     assert!(v
-        .get()
+        .value()
         .sign_content
         .as_str()
         .contains(r#""sub_code":"ACQ.TRADE_NOT_EXIST""#));
@@ -255,7 +255,7 @@ async fn notifies_verify_and_a_tampered_one_does_not() {
     let body = seen.lock().await[0].clone();
     let params = Params::from_form(&body).unwrap();
     let v = verify_notify_expecting(&params, &alipay_key(&app), SignType::Rsa2).unwrap();
-    assert_eq!(v.get().params.get("out_trade_no"), Some("N1"));
+    assert_eq!(v.value().params.get("out_trade_no"), Some("N1"));
     assert_eq!(params.get("trade_status"), Some("TRADE_SUCCESS"));
 
     let mut tampered = params.clone();

@@ -85,11 +85,11 @@ async fn a_sealed_request_gets_a_sealed_answer_and_rotation_sends_the_deprecated
     let resp = post(&url, &sealed.headers, sealed.body.clone()).await;
     let current = opener(&app, &[(&app.platform_cert_number, &app.platform_cert_pem)]);
     let opened = current.open_response(&url, &resp).unwrap();
-    let v: serde_json::Value = serde_json::from_str(&opened.plaintext).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&opened.value().plaintext).unwrap();
     assert_eq!(v["errcode"], 0);
     assert_eq!(v["phone_info"]["countryCode"], "86");
     assert_eq!(v["phone_info"]["watermark"]["appid"], app.appid.as_str());
-    assert!(opened.rotation.is_none());
+    assert!(opened.value().rotation.is_none());
     assert!(resp.headers().get("Wechatmp-Serial-Deprecated").is_none());
 
     state.rotate_miniprogram_certificate();
@@ -105,14 +105,19 @@ async fn a_sealed_request_gets_a_sealed_answer_and_rotation_sends_the_deprecated
     );
     // A client that only has the old certificate still opens it, and is told to update.
     let opened = current.open_response(&url, &resp).unwrap();
-    let rotation = opened.rotation.clone().unwrap();
+    let rotation = opened.value().rotation.clone().unwrap();
     assert_eq!(rotation.current, app.next_platform_cert_number);
     // A client with the new certificate opens it without the deprecated pair.
     let next = opener(
         &app,
         &[(&app.next_platform_cert_number, &app.next_platform_cert_pem)],
     );
-    assert!(next.open_response(&url, &resp).unwrap().rotation.is_none());
+    assert!(next
+        .open_response(&url, &resp)
+        .unwrap()
+        .value()
+        .rotation
+        .is_none());
 }
 
 /// The errcode the mock answers for a request sealed by `sealer` whose

@@ -94,8 +94,14 @@ async fn a_correctly_signed_order_succeeds_and_the_answer_verifies() {
     let json: serde_json::Value = serde_json::from_slice(v.value()).unwrap();
     assert!(json["prepay_id"].as_str().unwrap().starts_with("wx"));
     assert_eq!(
-        v.serial(),
-        mock.state.merchant_files().wechatpay.platform_serial
+        v.key_id(),
+        Some(
+            mock.state
+                .merchant_files()
+                .wechatpay
+                .platform_serial
+                .as_str()
+        )
     );
 
     // The order can be queried, and the query answer verifies too.
@@ -314,7 +320,10 @@ async fn a_rotated_certificate_is_found_by_downloading_the_certificates() {
         &order("R1", "http://127.0.0.1:9/n"),
     )
     .await;
-    assert_eq!(verifier.verify_response(&resp).unwrap().serial(), new);
+    assert_eq!(
+        verifier.verify_response(&resp).unwrap().key_id(),
+        Some(new.as_str())
+    );
 }
 
 #[tokio::test]
@@ -333,7 +342,7 @@ async fn public_key_mode_signs_with_the_pub_key_id() {
     )
     .await;
     let v = verifier.verify_response(&resp).unwrap();
-    assert!(v.serial().starts_with("PUB_KEY_ID_"));
+    assert!(v.key_id().unwrap().starts_with("PUB_KEY_ID_"));
 }
 
 #[path = "support/receiver.rs"]

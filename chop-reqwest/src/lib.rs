@@ -9,6 +9,11 @@
 //! | Mini Program API security | [`MiniProgramMiddleware`] | seal (encrypt + sign) the JSON body | open (verify + decrypt) the response; the body becomes the plaintext |
 //! | Alipay open platform | [`AlipayMiddleware`] | `sign_type`, `sign` (and `biz_content` encrypted when configured) | verify the `…_response` signature; decrypt encrypted content |
 //!
+//! Each is a loop over the core's rules: the core signs and returns the
+//! headers and query to set ([`chop::instructions::SigningInstructions`]),
+//! decides which certificates to trust ([`chop::wechatpay::Trust`]) and
+//! what a response means; the middleware sends, buffers and applies.
+//!
 //! ```no_run
 //! use chop::key::RsaPrivateKey;
 //! use chop::wechatpay::{PlatformKey, RequestSigner, ResponseVerifier};
@@ -34,7 +39,8 @@
 //!
 //! A failed check is the core's typed error (for example
 //! [`chop::wechatpay::VerifyError`], [`chop::miniprogram::OpenError`],
-//! [`chop::alipay::VerifyError`]) inside
+//! [`chop::alipay::GatewayError`], whose `source()` is the step's own error
+//! such as [`chop::alipay::VerifyError`]) inside
 //! [`reqwest_middleware::Error::Middleware`]. Get it back with [`core_error`]:
 //!
 //! ```
@@ -73,8 +79,8 @@ pub use alipay::{AlipayMiddleware, AlipayVerified};
 pub use error::Error;
 pub use miniprogram::{MiniProgramMiddleware, MiniProgramOpened};
 pub use wechatpay::{
-    Bootstrap, CertificateRefresher, RefreshError, RefreshReport, WechatPayMiddleware,
-    WechatPaySigned, WechatPayVerified,
+    CertificateRefresher, RefreshError, RefreshReport, WechatPayMiddleware, WechatPaySigned,
+    WechatPayVerified,
 };
 
 /// A request extension: the response is a download the platform does not

@@ -1,8 +1,7 @@
 //! WeChat Mini Program API security: seal every request, open every response.
 
 use bytes::Bytes;
-use chop::miniprogram::{OpenedResponse, RequestSealer, ResponseOpener, SealedRequest};
-use http::header::{HeaderName, HeaderValue};
+use chop::miniprogram::{OpenedResponse, RequestSealer, ResponseOpener, SealedRequest, Verified};
 use http::Extensions;
 use reqwest::{Request, Response};
 use reqwest_middleware::{Middleware, Next};
@@ -52,8 +51,9 @@ pub struct MiniProgramMiddleware {
 pub struct MiniProgramOpened {
     /// The request as sealed (plaintext, AAD, body, sign string, headers).
     pub sealed: SealedRequest,
-    /// The response as opened (plaintext, sign string, AAD, serial, rotation).
-    pub opened: OpenedResponse,
+    /// The response as opened: plaintext, AAD and rotation, with the sign
+    /// string, certificate number and timestamp that verified.
+    pub opened: Verified<OpenedResponse>,
 }
 
 impl MiniProgramMiddleware {
@@ -74,13 +74,7 @@ impl Middleware for MiniProgramMiddleware {
         let data = request_body(&req).map_err(mw)?;
         let url = req.url().to_string();
         let sealed = self.sealer.seal(&url, &data).map_err(mw)?;
-        for (name, value) in &sealed.headers {
-            let name = HeaderName::from_bytes(name.as_bytes());
-            let value = HeaderValue::from_str(value);
-            if let (Ok(name), Ok(value)) = (name, value) {
-                req.headers_mut().insert(name, value);
-            }
-        }
+        sealed.instructions().apply_to_headers(req.headers_mut());
         *req.body_mut() = Some(sealed.body.clone().into());
         let download = extensions.get::<Download>().is_some();
         let response = next.run(req, extensions).await?;
@@ -91,12 +85,11 @@ impl Middleware for MiniProgramMiddleware {
         let opened = self
             .opener
             .open_response(&url, &buffered.response)
-            .map_err(mw)?
-            .into_inner();
-        if let Some(rotation) = &opened.rotation {
+            .map_err(mw)?;
+        if let Some(rotation) = &opened.value().rotation {
             tracing::warn!(%rotation, "chop: Mini Program platform certificate rotation");
         }
-        let body = Bytes::from(opened.plaintext.clone());
+        let body = Bytes::from(opened.value().plaintext.clone());
         Ok(buffered.into_response(Some(body), MiniProgramOpened { sealed, opened }))
     }
 }

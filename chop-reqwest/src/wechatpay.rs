@@ -7,15 +7,12 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use chop::clock::{Clock, SystemClock};
-use chop::wechatpay::{
-    RequestSigner, ResponseVerifier, SignString, SignatureHeaders, SignedRequest, VerifyError,
-};
-use http::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use chop::wechatpay::{RequestSigner, ResponseVerifier, SignedRequest, Verified, VerifyError};
 use http::Extensions;
 use reqwest::{Request, Response};
 use reqwest_middleware::{Middleware, Next};
 
-pub use refresh::{Bootstrap, CertificateRefresher, RefreshError, RefreshReport};
+pub use refresh::{CertificateRefresher, RefreshError, RefreshReport};
 
 use crate::body::{path_and_query, request_body, Buffered};
 use crate::{mw, Download};
@@ -62,17 +59,10 @@ pub struct WechatPayMiddleware {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WechatPaySigned(pub SignedRequest);
 
-/// A response extension: the response verified.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct WechatPayVerified {
-    /// The serial (or `PUB_KEY_ID_…`) of the key that verified.
-    pub serial: String,
-    /// `Wechatpay-Timestamp`.
-    pub timestamp: i64,
-    /// The exact bytes that verified: `TIMESTAMP\nNONCE\nBODY\n`.
-    pub sign_string: SignString,
-}
+/// A response extension: the core's proof that the response verified — the
+/// exact `TIMESTAMP\nNONCE\nBODY\n`, the serial (or `PUB_KEY_ID_…`) of the
+/// key and `Wechatpay-Timestamp` (the body is the response's own).
+pub type WechatPayVerified = Verified<()>;
 
 impl WechatPayMiddleware {
     /// A middleware signing with `signer` and verifying with `verifier`.
@@ -108,48 +98,22 @@ impl WechatPayMiddleware {
     fn sign(&self, req: &mut Request) -> Result<SignedRequest, reqwest_middleware::Error> {
         let body = request_body(req).map_err(mw)?;
         let target = path_and_query(req.url());
-        let signed = self
+        let mut signed = self
             .signer
             .sign(req.method().as_str(), &target, &body)
             .map_err(mw)?;
-        let auth = HeaderValue::from_str(&signed.authorization_header()).map_err(|_| {
-            mw(chop::wechatpay::RequestError::Field {
-                field: "Authorization",
-                reason: "it contains characters not allowed in an HTTP header".into(),
-            })
-        })?;
-        let serial = self
-            .verifier
-            .store()
-            .for_encryption(self.clock.now_unix())
-            .and_then(|k| HeaderValue::from_str(k.id()).ok());
-        let headers = req.headers_mut();
-        headers.insert(AUTHORIZATION, auth);
-        headers
-            .entry(ACCEPT)
-            .or_insert(HeaderValue::from_static("application/json"));
-        headers
-            .entry(USER_AGENT)
-            .or_insert(HeaderValue::from_static(chop::wechatpay::USER_AGENT_VALUE));
-        if !body.is_empty() {
-            headers
-                .entry(CONTENT_TYPE)
-                .or_insert(HeaderValue::from_static("application/json"));
+        let now = self.clock.now_unix();
+        if let Some(key) = self.verifier.store().for_encryption(now) {
+            // A key id that cannot go into a header is not sent (as before signing).
+            let _ = signed.set_wechatpay_serial(key.id());
         }
-        if let Some(serial) = serial {
-            headers.entry("wechatpay-serial").or_insert(serial);
-        }
+        signed.instructions().apply_to_headers(req.headers_mut());
         Ok(signed)
     }
 
     fn verify(&self, buffered: &Buffered) -> Result<WechatPayVerified, VerifyError> {
-        let v = self.verifier.verify_response(&buffered.response)?;
-        let h = SignatureHeaders::from_header_map(buffered.response.headers())?;
-        Ok(WechatPayVerified {
-            serial: v.serial().to_string(),
-            timestamp: v.timestamp(),
-            sign_string: SignString::response(&h.timestamp, &h.nonce, buffered.response.body()),
-        })
+        let verified = self.verifier.verify_response(&buffered.response)?;
+        Ok(verified.map(|_| ()))
     }
 }
 

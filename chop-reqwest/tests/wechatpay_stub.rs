@@ -251,11 +251,11 @@ async fn an_order_is_signed_and_its_response_verified() {
         .unwrap();
     assert_eq!(r.status(), 200);
     let v = r.extensions().get::<WechatPayVerified>().unwrap().clone();
-    assert_eq!(v.serial, OLD);
+    assert_eq!(v.key_id(), Some(OLD));
     let body = r.text().await.unwrap();
     assert_eq!(body, r#"{"code_url":"weixin://wxpay/bizpayurl?pr=stub"}"#);
     assert!(v
-        .sign_string
+        .sign_string()
         .as_bytes()
         .ends_with(format!("\n{body}\n").as_bytes()));
 }
@@ -371,8 +371,8 @@ async fn a_rotation_downloads_once_for_all_concurrent_requests() {
     for t in tasks {
         let r = t.await.unwrap().unwrap();
         assert_eq!(
-            r.extensions().get::<WechatPayVerified>().unwrap().serial,
-            NEW
+            r.extensions().get::<WechatPayVerified>().unwrap().key_id(),
+            Some(NEW)
         );
     }
     assert_eq!(
@@ -413,8 +413,8 @@ async fn a_failed_refresh_keeps_the_last_good_keys() {
         .await
         .unwrap();
     assert_eq!(
-        r.extensions().get::<WechatPayVerified>().unwrap().serial,
-        OLD
+        r.extensions().get::<WechatPayVerified>().unwrap().key_id(),
+        Some(OLD)
     );
     // A serial nobody has, and the download still failing: the core's UnknownSerial.
     stub.use_new.store(true, Ordering::SeqCst);
@@ -451,9 +451,9 @@ async fn the_first_download_is_trusted_on_first_use() {
         Arc::new(MemoryKeyStore::new()),
     )
     .with_url(format!("{base}/v3/certificates"))
-    .with_bootstrap(chop_reqwest::Bootstrap::KnownKeysOnly);
+    .with_bootstrap(chop::wechatpay::Bootstrap::KnownKeysOnly);
     assert_eq!(
         strict.refresh().await.unwrap_err(),
-        chop_reqwest::RefreshError::NoTrustedKey
+        chop_reqwest::RefreshError::Certs(chop::wechatpay::CertsError::NoTrustedKey)
     );
 }

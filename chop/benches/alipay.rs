@@ -4,7 +4,7 @@
 use std::hint::black_box;
 
 use chop::alipay::*;
-use chop::crypto::sm::Sm2PrivateKey;
+use chop::key::Sm2PrivateKey;
 use chop::key::{Certificate, RsaPrivateKey};
 use criterion::{criterion_group, criterion_main, Criterion};
 

@@ -6,7 +6,7 @@
 use std::hint::black_box;
 
 use chop::clock::FixedClock;
-use chop::crypto::sm::Sm2PrivateKey;
+use chop::key::Sm2PrivateKey;
 use chop::key::{Certificate, RsaPrivateKey};
 use chop::miniprogram::{
     PlatformCertificates, RequestSealer, ResponseHeaders, ResponseOpener, SealInputs, Suite,

@@ -19,10 +19,36 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 
+/// How far, in seconds, a signed timestamp may be from now by default, in the
+/// past and in the future: 300 s (5 minutes), what WeChat Pay, the Mini Program
+/// platform and their SDKs use. A timestamp exactly this far away is accepted.
+pub const DEFAULT_WINDOW_SECS: u32 = 300;
+
+/// Whether `timestamp` is at most `window` seconds away from `now`, in the past
+/// or the future (exactly `window` away is within).
+///
+/// ```
+/// use chop::clock::within_window;
+/// assert!(within_window(1_000 - 300, 1_000, 300));
+/// assert!(within_window(1_000 + 300, 1_000, 300));
+/// assert!(!within_window(1_000 - 301, 1_000, 300));
+/// assert!(!within_window(i64::MIN, i64::MAX, u32::MAX));
+/// ```
+pub fn within_window(timestamp: i64, now: i64, window: u32) -> bool {
+    now.abs_diff(timestamp) <= u64::from(window)
+}
+
 /// A source of the current time, in unix seconds.
 pub trait Clock: Send + Sync + fmt::Debug {
     /// Seconds since 1970-01-01T00:00:00Z.
     fn now_unix(&self) -> i64;
+}
+
+/// A shared clock is a clock (so one `Arc<dyn Clock>` can serve several verifiers).
+impl<C: Clock + ?Sized> Clock for std::sync::Arc<C> {
+    fn now_unix(&self) -> i64 {
+        (**self).now_unix()
+    }
 }
 
 /// The system clock.

@@ -1,9 +1,12 @@
-//! Thin wrappers over audited primitives, shaped for the platforms' formats.
+//! Leaf wrappers over audited primitives, shaped for the platforms' formats:
+//! AEAD, CBC, digests, RSA encryption and the SM primitives. Nothing here knows
+//! about keys files or platforms (the key types of [`crate::key`] call in here).
 //!
 //! chop never implements RSA, AES or SM arithmetic itself. These functions
-//! compose aws-lc-rs (RSA-OAEP, RSA PKCS#1 v1.5 decryption, AES-GCM, AES-CBC)
-//! and RustCrypto's `sm2`, `sm3`, `sm4` and `aes-gcm` (SM4-GCM) behind the `sm`
-//! feature, and give each failure a typed error that says what to check.
+//! compose aws-lc-rs (digests, RSA-OAEP, RSA PKCS#1 v1.5 decryption, AES-GCM,
+//! AES-CBC), RustCrypto's `md-5`, and `sm2`, `sm3`, `sm4` and `aes-gcm`
+//! (SM4-GCM) behind the `sm` feature, and give each failure a typed error that
+//! says what to check.
 //!
 //! ```
 //! use chop::crypto::aead::{aes_gcm_open, aes_gcm_seal};
@@ -15,6 +18,7 @@
 
 pub mod aead;
 pub mod cbc;
+pub mod digest;
 pub mod rsa_enc;
 #[cfg(feature = "sm")]
 pub mod sm;

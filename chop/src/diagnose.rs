@@ -1,7 +1,7 @@
 //! Why a signature fails: comparisons and named causes, for `chop doctor`.
 //!
-//! Every check returns [`Finding`]s: a stable code, a one-line message and what
-//! to do. An empty list means nothing is wrong.
+//! Every check returns [`Finding`]s ([`crate::finding`]): a stable code, a
+//! one-line message and what to do. An empty list means nothing is wrong.
 //!
 //! ```
 //! use chop::diagnose::compare_sign_strings;
@@ -19,71 +19,17 @@ mod miniprogram;
 mod sign_error;
 mod sign_string;
 
+pub use crate::finding::{Finding, Severity};
 pub use alipay::{check_alipay_response, AlipayCheck, AlipayReport};
 pub use callback::{check_callback, CallbackCheck};
 pub use key::{check_key, KeyCheck, EXPIRY_WARNING_DAYS};
 pub use miniprogram::{explain_errcode, MiniprogramRequest};
 pub use sign_error::{
-    build_sign_string, check_request_signature, explain_error, RawRequest, RawRequestError,
-    SignErrorReport,
+    check_request_signature, explain_error, RawRequest, RawRequestError, SignErrorReport,
 };
 pub use sign_string::{
-    compare_sign_strings, unescape_sign_message, Cause, Comparison, UrlDifference,
+    compare_sign_information, compare_sign_strings, Cause, Comparison, UrlDifference,
 };
-
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Severity {
-    /// Something is wrong: signatures fail or will fail.
-    Error,
-    /// Worth acting on, but nothing fails yet.
-    Warning,
-}
-
-impl Severity {
-    /// `error` or `warning`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
-
-/// One thing `chop doctor` found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// A stable code, e.g. `KEY_INCONSISTENT`, `SIGN_URL_QUERY`.
-    pub code: &'static str,
-    /// How serious it is.
-    pub severity: Severity,
-    /// What is wrong, in one line.
-    pub message: String,
-    /// What to do.
-    pub fix: String,
-}
-
-impl Finding {
-    /// An error finding.
-    pub fn error(code: &'static str, message: String, fix: String) -> Self {
-        Self {
-            code,
-            severity: Severity::Error,
-            message,
-            fix,
-        }
-    }
-
-    /// A warning finding.
-    pub fn warning(code: &'static str, message: String, fix: String) -> Self {
-        Self {
-            code,
-            severity: Severity::Warning,
-            message,
-            fix,
-        }
-    }
-}
 
 impl From<&Cause> for Finding {
     fn from(c: &Cause) -> Self {

@@ -1,4 +1,6 @@
-//! Keys and certificates: loading, inspecting, checking.
+//! Every key kind and certificate — RSA and SM2, private and public, X.509,
+//! PKCS#12 — and the one [`VerifyingKey`] all platforms verify with:
+//! loading, inspecting, checking.
 //!
 //! Every loader takes the bytes of a file as they are. Accepted forms:
 //!
@@ -32,30 +34,23 @@ mod kind;
 mod pkcs12;
 mod private;
 mod public;
+#[cfg(feature = "sm")]
+mod sm2;
 mod source;
+mod verifying;
 
 pub use cert::{format_utc, Certificate, Validity};
 pub use check::Component;
 pub use error::{InconsistentKey, KeyError};
-pub use inspect::{inspect, Finding, Inspection, Item};
+pub use inspect::{inspect, Inspection, Item};
 pub use kind::{Container, KeyFormat};
 pub use pkcs12::Pkcs12Contents;
 pub use private::RsaPrivateKey;
 pub use public::{BadSignature, RsaPublicKey};
+#[cfg(feature = "sm")]
+pub use sm2::{Sm2PrivateKey, Sm2PublicKey};
 pub use source::Encoding;
-
-/// Decodes PEM, DER or bare base64 into the DER of each block (for loaders of
-/// other key types, such as SM2).
-#[cfg_attr(not(feature = "sm"), allow(dead_code))]
-pub(crate) fn decode_blocks(
-    input: &[u8],
-    what: &'static str,
-) -> Result<Vec<zeroize::Zeroizing<Vec<u8>>>, KeyError> {
-    Ok(source::decode(input, what)?
-        .into_iter()
-        .map(|b| b.der)
-        .collect())
-}
+pub use verifying::VerifyingKey;
 
 /// Whether `key` and `cert` belong together: the same RSA modulus (what
 /// `openssl x509 -noout -modulus` and `openssl rsa -noout -modulus` compare).

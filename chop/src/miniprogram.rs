@@ -1,4 +1,6 @@
-//! WeChat Mini Program server API security (服务端API签名加密指南).
+//! WeChat Mini Program server API security (服务端API签名加密指南): this folder
+//! owns the Mini Program's formats and rules — sealing requests, opening
+//! responses, classic open data and message-push encryption.
 //!
 //! With API security switched on in the MP console, a request's JSON is
 //! encrypted (GCM) and signed, and the response is signed by the platform
@@ -30,12 +32,15 @@
 //! certs.insert("79ba700ea147819f640941bceb38b1d1", &Certificate::load(&cert_pem)?)?;
 //! let opener = ResponseOpener::new("wxba6223c06417af7b", sym(), "fa05fe1e5bcc79b81ad5ad4b58acf787", certs);
 //!
-//! // Per request: send `sealed.body` with `sealed.headers`, then open the answer
-//! // with `opener.open_response(url, &response)`.
+//! // Per request: seal, set the sealed body and the `Wechatmp-*` headers on the
+//! // request, send it, then open the answer with `opener.open_response(url, &response)`.
 //! let url = "https://api.weixin.qq.com/wxa/getuserriskrank?access_token=ACCESS_TOKEN";
 //! let sealed = sealer.seal(url, br#"{"appid":"wxba6223c06417af7b","openid":"o","scene":0}"#)?;
 //! println!("aad: {}\nsign string: {}", sealed.aad, sealed.sign_string.escaped());
-//! assert!(sealed.body.starts_with(r#"{"iv":""#));
+//! let mut request = http::Request::post(url).body(String::new())?;
+//! sealed.apply_to(&mut request);
+//! assert!(request.body().starts_with(r#"{"iv":""#));
+//! assert!(request.headers()["wechatmp-signature"].is_sensitive());
 //! # let _ = opener;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -57,13 +62,14 @@ mod open_data;
 mod plaintext;
 mod seal;
 mod suite;
+mod url;
 
 pub use body::{BodyError, EncryptedBody, IV_LEN, TAG_LEN};
-pub use certs::{PlatformCertStore, PlatformCertificates, PlatformKey};
+pub use certs::{PlatformCertStore, PlatformCertificates};
 pub use errcode::ApiSecurityErrorCode;
 pub use error::{OpenError, SealError, UnverifiedPlatformError};
 pub use headers::ResponseHeaders;
-pub use message::{url_path, Aad, SignString};
+pub use message::{Aad, SignString};
 pub use msg_crypt::{
     extract_encrypt, msg_signature, verify_plain_signature, EncryptedMessage, MsgCrypt,
     MsgCryptError,
@@ -80,3 +86,4 @@ pub use seal::{RequestSealer, SealInputs, SealedRequest, DEFAULT_MAX_BODY};
 pub use suite::Suite;
 #[cfg(feature = "sm")]
 pub use suite::{Sm2Encoding, Sm2Settings, Sm2UserId};
+pub use url::url_path;

@@ -1,12 +1,17 @@
-//! WeChat Pay API v3 (微信支付 APIv3): merchant, partner and brand APIs.
+//! WeChat Pay API v3 (微信支付 APIv3) — merchant, partner and brand APIs: this
+//! folder owns WeChat Pay's formats and rules (sign strings, signing,
+//! response and callback verification, callbacks, sensitive fields, platform
+//! keys and certificates).
 //!
 //! Signing a request takes three steps, each a value you can print:
 //! 1. the [`SignString`] `METHOD\nURL\nTIMESTAMP\nNONCE\nBODY\n`,
 //! 2. its SHA256withRSA signature, base64,
 //! 3. the [`Authorization`] header.
 //!
-//! [`RequestSigner`] does all three, and [`RequestSigner::apply`] sets the
-//! headers on an `http::Request`.
+//! [`RequestSigner`] does all three and returns a [`SignedRequest`] that holds
+//! them and the headers to set ([`SignedRequest::instructions`], the
+//! credential marked sensitive); [`SignedRequest::apply_to`] sets them on an
+//! `http::Request` ([`RequestSigner::sign_request`] signs one as it will be sent).
 //!
 //! ```
 //! use chop::key::RsaPrivateKey;
@@ -26,12 +31,12 @@
 //!
 //! | task | API |
 //! |---|---|
-//! | verify a response or callback (`TIMESTAMP\nNONCE\nBODY\n`, window, probes, serials) | [`ResponseVerifier`] → [`Verified`] or [`VerifyError`] |
-//! | the platform keys: certificates, the public key (`PUB_KEY_ID_…`), both during a migration | [`PlatformKey`], [`PlatformKeyStore`], [`MemoryKeyStore`] |
-//! | error responses (`SIGN_ERROR`'s `sign_information`) | [`ErrorBody`], [`VerifyError::UnsignedErrorResponse`] |
+//! | verify a response or callback (`TIMESTAMP\nNONCE\nBODY\n`, window, probes, serials) | [`ResponseVerifier`] → [`Verified`] (value, sign string, serial, timestamp) or [`VerifyError`] |
+//! | the platform keys: certificates, the public key (`PUB_KEY_ID_…`), both during a migration | [`PlatformKey`] (an id and a [`crate::key::VerifyingKey`]), [`PlatformKeyStore`], [`MemoryKeyStore`] |
+//! | error responses (`SIGN_ERROR`'s `sign_information`), unsigned errors | [`ErrorBody`], [`SignatureHeaders::of_response`], [`VerifyError::UnsignedErrorResponse`] |
 //! | callbacks: verify, decrypt `resource`, typed payloads, seen ids | [`NotificationHandler`], [`Transaction`], [`RefundNotification`], [`SeenIds`] |
 //! | sensitive fields (RSA-OAEP SHA-1; SM2 with `sm`) | [`encrypt_sensitive`], [`decrypt_sensitive`] |
-//! | `/v3/certificates`: decrypt, verify (trusted key or trust on first use), chain, refresh | [`CertificatesResponse`], [`verify_download`], [`verify_chain`], [`RefreshPolicy`] |
+//! | `/v3/certificates`: decrypt, verify (trusted key, trust on first use, or the store with a [`Bootstrap`] rule), chain, refresh | [`CertificatesResponse`], [`verify_download`], [`Trust`], [`verify_chain`], [`RefreshPolicy`] |
 //! | 国密 (`sm` feature): `WECHATPAY2-SM2-WITH-SM3`, `AEAD_SM4_GCM` | [`RequestSigner::merchant_sm2`], [`PlatformKey`] with SM2 certificates, [`EncryptedResource`] |
 //!
 //! Verify the **raw body bytes as received**: a framework that parses the JSON
@@ -53,16 +58,19 @@ mod sensitive;
 mod sign;
 mod store;
 mod verify;
+mod verify_error;
 
 pub use authorization::{Authorization, AuthorizationParseError, Schema};
 pub use certs::{
-    verify_chain, verify_download, CertificateDownload, CertificateEntry, CertificatesResponse,
-    CertsError, ChainError, DownloadedCertificate, RefreshPolicy, Trust, UnknownSerialAction,
-    CERTIFICATE_AAD, DEFAULT_REFRESH_INTERVAL_SECS,
+    verify_chain, verify_download, Bootstrap, CertificateDownload, CertificateEntry,
+    CertificatesResponse, CertsError, ChainError, DownloadedCertificate, RefreshPolicy, Trust,
+    UnknownSerialAction, CERTIFICATE_AAD, DEFAULT_REFRESH_INTERVAL_SECS,
 };
 pub use error::RequestError;
+pub(crate) use error_body::first_difference;
 pub use error_body::{
-    ErrorBody, ErrorBodyParseError, ErrorDetail, SignComparison, SignInformation,
+    unescape_sign_message, ErrorBody, ErrorBodyParseError, ErrorDetail, SignComparison,
+    SignInformation,
 };
 pub use headers::SignatureHeaders;
 pub use media::MediaUpload;
@@ -85,6 +93,5 @@ pub use sensitive::{
 };
 pub use sign::{Identity, RequestSigner, SignedRequest, USER_AGENT_VALUE};
 pub use store::{MemoryKeyStore, PlatformKeyStore};
-pub use verify::{
-    ResponseVerifier, Skew, Verified, VerifyError, DEFAULT_WINDOW_SECS, SIGNTEST_PREFIX,
-};
+pub use verify::{ResponseVerifier, Verified, DEFAULT_WINDOW_SECS};
+pub use verify_error::{Skew, VerifyError, SIGNTEST_PREFIX};

@@ -95,7 +95,7 @@ fn signed_error_response_verifies() {
         &alipay_key(),
     )
     .unwrap();
-    assert_eq!(v.sign_content().as_str(), content);
+    assert_eq!(v.sign_string().as_str(), content);
 }
 
 #[test]

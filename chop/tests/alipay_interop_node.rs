@@ -149,7 +149,7 @@ fn node_verifies_chop_notifies_with_and_without_sign_type() {
         ours.set("sign", STANDARD.encode(&sig));
         let v = verify_notify(&ours, &alipay_key()).unwrap();
         assert_eq!(
-            (v.get().rule, v.get().empty_values),
+            (v.value().rule, v.value().empty_values),
             (rule, EmptyValues::Kept)
         );
         post.insert("subject".into(), json!("changed"));
@@ -170,8 +170,8 @@ fn chop_verifies_a_node_signed_notify_from_its_form_body() {
     let received = Params::from_form(body.as_bytes()).unwrap();
     assert_eq!(received, params);
     let v = verify_notify(&received, &alipay_key()).unwrap();
-    assert_eq!(v.get().rule, SignTypeRule::Included);
-    assert_eq!(v.get().params.get("subject"), Some("50% off + 测试"));
+    assert_eq!(v.value().rule, SignTypeRule::Included);
+    assert_eq!(v.value().params.get("subject"), Some("50% off + 测试"));
 }
 
 #[test]
@@ -221,7 +221,7 @@ fn chop_verifies_a_node_signed_response() {
         &alipay_key(),
     )
     .unwrap();
-    assert_eq!(v.sign_content().as_str(), content);
+    assert_eq!(v.sign_string().as_str(), content);
 }
 
 #[test]

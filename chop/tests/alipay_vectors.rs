@@ -135,14 +135,14 @@ fn notify_vectors() {
             } else {
                 SignTypeRule::Included
             };
-            assert_eq!(v.get().rule, expected_rule, "{c}");
-            assert_eq!(v.get().empty_values, empty, "{c}");
+            assert_eq!(v.value().rule, expected_rule, "{c}");
+            assert_eq!(v.value().empty_values, empty, "{c}");
             assert_eq!(
                 v.sign_type().as_str(),
                 ctx["sign_type"].as_str().unwrap(),
                 "{c}"
             );
-            assert_eq!(v.get().params.get("sign"), None);
+            assert_eq!(v.value().params.get("sign"), None);
         } else {
             match result {
                 Err(VerifyError::Mismatch { tried, .. }) => {
@@ -191,7 +191,7 @@ fn response_vectors() {
         assert_eq!(parts.response_key, ctx["response_key"].as_str().unwrap());
         assert_eq!(parts.sign.as_deref(), Some(case(c, "sign.b64").as_str()));
         let v = verify_response(&raw, method, None, &key).unwrap_or_else(|e| panic!("{c}: {e}"));
-        assert_eq!(v.sign_content().as_str(), case(c, "sign_content.txt"));
+        assert_eq!(v.sign_string().as_str(), case(c, "sign_content.txt"));
         // Without a method the single `…_response` member is found too.
         assert!(verify_response(&raw, None, None, &key).is_ok());
         // One changed byte inside the signed content fails.
@@ -238,8 +238,8 @@ fn phone_number_seed003_flow() {
     let aes = AesKey::from_base64(&case(c, "key.b64")).unwrap();
     let (ct, sign) = (case(c, "ciphertext.b64"), case(c, "sign.b64"));
     let ok = phone_number(&ct, &sign, None, &alipay_key, &aes).unwrap();
-    assert_eq!(ok.get().mobile, "13800000000");
-    assert_eq!(ok.get().plaintext, case(c, "plaintext.txt"));
+    assert_eq!(ok.value().mobile, "13800000000");
+    assert_eq!(ok.value().plaintext, case(c, "plaintext.txt"));
 
     // Step 1 fails with another key (e.g. the app's own public key).
     let wrong_key = AlipayPublicKey::load(&read("keys/alipay/node_app-public-key.pem")).unwrap();
@@ -420,7 +420,7 @@ fn certificate_public_key_extraction() {
     let ctx = context(c);
     let key = public_key(&serde_json::json!({"public_key_file": ctx["certificate_file"]}));
     let expected = RsaPublicKey::load(case(c, "public_key_spki.b64").as_bytes()).unwrap();
-    assert_eq!(key.rsa_key(), Some(&expected));
+    assert_eq!(key.key().rsa(), Some(&expected));
     assert_eq!(key.cert_sn(), Some("7513daaaa48aa3ba2e4018d84402479c"));
 }
 
@@ -448,10 +448,10 @@ fn cert_mode_checks_alipay_cert_sn() {
 
 #[test]
 fn sm2_request_sign_and_notify() {
-    use chop::crypto::sm::Sm2PrivateKey;
+    use chop::key::Sm2PrivateKey;
     let key = Sm2PrivateKey::load(&read("keys/alipay/generated/sm2-app-key.pem")).unwrap();
     let public = AlipayPublicKey::load(&read("keys/alipay/generated/sm2-app-pub.pem")).unwrap();
-    assert_eq!(public.algorithm(), "SM2");
+    assert_eq!(public.key().algorithm(), "SM2");
     let mut params = Params::from_form(&read("alipay/own_sm2_notify/body.form")).unwrap();
     params.remove("sign");
     let signed = sign_params(&params, SignType::Sm2, &key).unwrap();
@@ -539,7 +539,7 @@ fn v3_response_vector() {
     let body = read(&format!("alipay/{c}/body.json"));
     let v = verify_v3_response(&parsed, &body, &key).unwrap();
     assert_eq!(
-        v.get().as_bytes(),
+        v.sign_string().as_bytes(),
         &read(&format!("alipay/{c}/sign_string.txt"))[..]
     );
 

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use chop::crypto::rsa_enc::{rsa_oaep_sha1_decrypt, rsa_oaep_sha1_encrypt, RsaEncError};
+use chop::crypto::rsa_enc::RsaEncError;
 use chop::key::RsaPrivateKey;
 
 fn key_path() -> String {
@@ -42,9 +42,9 @@ fn oaep_interop_with_openssl_both_ways() {
     let mut args = vec!["pkeyutl", "-encrypt", "-inkey", key_path_static()];
     args.extend(opts);
     let ct = openssl(&args, msg);
-    assert_eq!(rsa_oaep_sha1_decrypt(&key, &ct).unwrap(), msg);
+    assert_eq!(key.decrypt_oaep_sha1(&ct).unwrap(), msg);
     // chop encrypts, openssl decrypts.
-    let ct = rsa_oaep_sha1_encrypt(key.public_key(), msg).unwrap();
+    let ct = key.public_key().encrypt_oaep_sha1(msg).unwrap();
     assert_eq!(ct.len(), 256);
     let mut args = vec!["pkeyutl", "-decrypt", "-inkey", key_path_static()];
     args.extend(opts);
@@ -59,15 +59,15 @@ fn key_path_static() -> &'static str {
 fn oaep_errors() {
     let key = RsaPrivateKey::load(&std::fs::read(key_path()).unwrap(), None).unwrap();
     assert_eq!(
-        rsa_oaep_sha1_encrypt(key.public_key(), &[0u8; 215]),
+        key.public_key().encrypt_oaep_sha1(&[0u8; 215]),
         Err(RsaEncError::TooLong { max: 214, got: 215 })
     );
     assert_eq!(
-        rsa_oaep_sha1_decrypt(&key, &[1u8; 256]),
+        key.decrypt_oaep_sha1(&[1u8; 256]),
         Err(RsaEncError::Decryption)
     );
     assert_eq!(
-        rsa_oaep_sha1_decrypt(&key, b"short"),
+        key.decrypt_oaep_sha1(b"short"),
         Err(RsaEncError::Decryption)
     );
 }

@@ -2,7 +2,8 @@
 #![cfg(feature = "sm")]
 
 use chop::crypto::aead::{sm4_gcm_open, sm4_gcm_seal, AeadError};
-use chop::crypto::sm::{sm3, Sm2Encoding, Sm2PrivateKey, Sm2PublicKey, DEFAULT_SM2_USER_ID};
+use chop::crypto::sm::{sm3, Sm2Encoding, DEFAULT_SM2_USER_ID};
+use chop::key::{Sm2PrivateKey, Sm2PublicKey};
 use serde_json::Value;
 
 fn cases(file: &str) -> Vec<Value> {

@@ -183,18 +183,19 @@ fn official_response_verifies_and_decrypts() {
     let body = read(&format!("{CASE}/response_body.json"));
     let opened = opener().open(&s(&c, "url"), &headers(), &body).unwrap();
     assert_eq!(
-        opened.sign_string.as_bytes(),
+        opened.sign_string().as_bytes(),
         &read(&format!("{CASE}/response_sign_string.txt"))[..]
     );
     let digest =
-        aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, opened.sign_string.as_bytes());
+        aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, opened.sign_string().as_bytes());
     let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(hex, s(&c, "response_sign_string_sha256_hex"));
-    assert_eq!(opened.aad.as_str(), text("response_aad.txt"));
-    assert_eq!(opened.plaintext, text("response_plaintext.json"));
-    assert_eq!(opened.serial, "79ba700ea147819f640941bceb38b1d1");
+    assert_eq!(opened.value().aad.as_str(), text("response_aad.txt"));
+    assert_eq!(opened.value().plaintext, text("response_plaintext.json"));
+    assert_eq!(opened.key_id(), Some("79ba700ea147819f640941bceb38b1d1"));
     assert_eq!(
-        opened.rotation, None,
+        opened.value().rotation,
+        None,
         "verified with the current certificate"
     );
 }
@@ -214,7 +215,7 @@ fn rotation_reports_the_retiring_certificate() {
             &read(&format!("{CASE}/response_body.json")),
         )
         .unwrap();
-    let rotation = opened.rotation.clone().unwrap();
+    let rotation = opened.value().rotation.clone().unwrap();
     assert_eq!(rotation.retiring, "79ba700ea147819f640941bceb38b1d1");
     assert_eq!(rotation.current, "ffffffffffffffffffffffffffffffff");
     assert!(rotation
@@ -490,6 +491,7 @@ fn fake_platform_response_opens() {
     assert!(o
         .open(&s(&ctx(), "url"), &h, &b)
         .unwrap()
+        .value()
         .plaintext
         .ends_with(r#""errcode":0}"#));
 }
@@ -543,7 +545,13 @@ fn header_map_has_every_header() {
         .with_asymmetric_sn("97845f6ed842ea860df6fdf65941ff56")
         .seal_with(&s(&ctx(), "url"), b"{}", &inputs())
         .unwrap();
-    let map = sealed.header_map().unwrap();
+    let mut req = http::Request::post(s(&ctx(), "url"))
+        .body(String::new())
+        .unwrap();
+    sealed.apply_to(&mut req);
+    let map = req.headers();
+    assert!(map["wechatmp-signature"].is_sensitive());
+    assert_eq!(req.body(), &sealed.body);
     assert_eq!(map["wechatmp-appid"], "wxba6223c06417af7b");
     assert_eq!(map["wechatmp-timestamp"], "1635927954");
     assert_eq!(map["wechatmp-serial"], "97845f6ed842ea860df6fdf65941ff56");
@@ -692,5 +700,5 @@ fn opens_an_http_response() {
         .body(body())
         .unwrap();
     let opened = opener().open_response(&s(&ctx(), "url"), &resp).unwrap();
-    assert_eq!(opened.plaintext, text("response_plaintext.json"));
+    assert_eq!(opened.value().plaintext, text("response_plaintext.json"));
 }

@@ -135,7 +135,7 @@ fn the_reference_seals_and_chop_opens() {
     let opener =
         ResponseOpener::new(APPID, sym_key(), SYM_SN, certs).with_clock(FixedClock(TS + 1));
     let opened = opener.open(URL_PATH, &headers, body.as_bytes()).unwrap();
-    let v: Value = serde_json::from_str(&opened.plaintext).unwrap();
+    let v: Value = serde_json::from_str(&opened.value().plaintext).unwrap();
     assert_eq!(v["phone_info"]["phoneNumber"], "13800000000");
     assert_eq!(v["_appid"], APPID);
 
@@ -152,7 +152,7 @@ fn the_reference_seals_and_chop_opens() {
 #[cfg(feature = "sm")]
 #[test]
 fn sm4_gcm_body_decrypts_with_python_cryptography() {
-    let key = chop::crypto::sm::Sm2PrivateKey::load(
+    let key = chop::key::Sm2PrivateKey::load(
         &std::fs::read(root().join("vectors/keys/upstream/skit_sm2_private_key_pkcs8.pem"))
             .unwrap(),
     )

@@ -8,8 +8,9 @@ use std::process::Command;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chop::clock::FixedClock;
-use chop::crypto::sm::{Sm2PrivateKey, Sm2PublicKey, DEFAULT_SM2_USER_ID};
+use chop::crypto::sm::DEFAULT_SM2_USER_ID;
 use chop::key::Certificate;
+use chop::key::{Sm2PrivateKey, Sm2PublicKey};
 use chop::miniprogram::{
     OpenError, PlatformCertificates, RequestSealer, ResponseHeaders, ResponseOpener, SealError,
     SealInputs, Sm2Encoding, Sm2Settings, Sm2UserId, Suite,
@@ -89,8 +90,8 @@ fn sm_suite_round_trip_with_key_number_ids() {
     let opened = opener()
         .open(URL, &headers_of(&sealed), sealed.body.as_bytes())
         .unwrap();
-    assert_eq!(opened.plaintext, sealed.plaintext);
-    assert!(opened.plaintext.starts_with(
+    assert_eq!(opened.value().plaintext, sealed.plaintext);
+    assert!(opened.value().plaintext.starts_with(
         r#"{"_n":"bm9uY2Vub25jZW5vbmNl","_appid":"wxba6223c06417af7b","_timestamp":1700000000,"#
     ));
 }

@@ -147,7 +147,7 @@ print(base64.b64encode(AESGCM(key.encode()).encrypt(nonce.encode(), sys.stdin.bu
 #[cfg(feature = "sm")]
 #[test]
 fn sm2_request_signature_verifies_with_openssl() {
-    use chop::crypto::sm::Sm2PrivateKey;
+    use chop::key::Sm2PrivateKey;
     use chop::wechatpay::RequestSigner;
     let key = Sm2PrivateKey::load(&read(
         "keys/upstream/java_shangmi_sm2_merchant_private_key.pem",

@@ -62,7 +62,7 @@ fn notify_cases_verify_and_decrypt_exactly() {
         let n = handler
             .handle(&headers, &body)
             .unwrap_or_else(|e| panic!("{case}: {e:?}"));
-        assert_eq!(n.serial(), ctx["expect"]["ok"].as_str().unwrap(), "{case}");
+        assert_eq!(n.key_id(), ctx["expect"]["ok"].as_str(), "{case}");
         assert_eq!(n.value().plaintext, plaintext, "{case}");
         if let Some(f) = ctx["expected_fields"].as_object() {
             let e = &n.value().envelope;

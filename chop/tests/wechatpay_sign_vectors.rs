@@ -100,12 +100,15 @@ fn seed002_applied_to_http_request() {
     let mut req = http::Request::get("https://api.mch.weixin.qq.com/v3/certificates")
         .body(Vec::<u8>::new())
         .unwrap();
-    signer.apply(&mut req, Some("PUB_KEY_ID_0112")).unwrap();
+    let mut signed = signer.sign_request(&req).unwrap();
+    signed.set_wechatpay_serial("PUB_KEY_ID_0112").unwrap();
+    signed.apply_to(&mut req);
     let h = req.headers();
     assert_eq!(
         h["authorization"].to_str().unwrap(),
         text("wechatpay/seed002_get_certificates/authorization.txt")
     );
+    assert!(h["authorization"].is_sensitive(), "a credential");
     assert_eq!(h["accept"], "application/json");
     assert_eq!(h["wechatpay-serial"], "PUB_KEY_ID_0112");
     assert!(h["user-agent"].to_str().unwrap().starts_with("chop/"));

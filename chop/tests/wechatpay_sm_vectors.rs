@@ -7,8 +7,9 @@ mod support;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chop::crypto::aead::sm4_gcm_open;
-use chop::crypto::sm::{sm3, Sm2PrivateKey, Sm2PublicKey};
+use chop::crypto::sm::sm3;
 use chop::key::Certificate;
+use chop::key::{Sm2PrivateKey, Sm2PublicKey};
 use chop::signer::SignatureScheme;
 use chop::wechatpay::{
     decrypt_sensitive_sm2, encrypt_sensitive, ApiV3Key, Authorization, EncryptedResource,
@@ -56,10 +57,8 @@ fn sm2_signatures_verify_with_certificates_and_public_keys() {
             .unwrap_or_else(|e| panic!("{case}: {e}"));
         assert!(key.verify_signature(b"false-message", &sig).is_err());
         if let Some(p) = ctx["public_key_file"].as_str() {
-            let pk = PlatformKey::sm2_public_key(
-                "PUB_KEY_ID_SM2",
-                Sm2PublicKey::load(&read(p)).unwrap(),
-            );
+            let pk =
+                PlatformKey::public_key("PUB_KEY_ID_SM2", Sm2PublicKey::load(&read(p)).unwrap());
             pk.verify_signature(&msg, &sig).unwrap();
         }
     }
@@ -187,7 +186,7 @@ fn sm_callback_verifies_with_sm2_and_decrypts_with_sm4() {
         ApiV3Key::new(ctx["apiv3_key"].as_str().unwrap()).unwrap(),
     );
     let n = h.handle(&headers, &body).unwrap();
-    assert_eq!(n.serial(), "54E7F59ED8DF4570CFB14780EA8152D45A675EE6");
+    assert_eq!(n.key_id(), Some("54E7F59ED8DF4570CFB14780EA8152D45A675EE6"));
     assert_eq!(
         n.value().plaintext,
         read(&format!("{}/plaintext.txt", dir(case)))

@@ -4,7 +4,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 
 use chop::alipay::{sign_params, AlipayPublicKey, Params, SignRequestError, SignType};
-use chop::crypto::sm::Sm2PrivateKey;
+use chop::key::Sm2PrivateKey;
 use chop::signer::Signer;
 
 use crate::error::{CliError, CmdResult, Outcome};

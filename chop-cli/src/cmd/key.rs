@@ -4,7 +4,8 @@ use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 
 use chop::clock::{Clock, SystemClock};
-use chop::key::{format_utc, inspect, Certificate, Finding, Inspection, Item, RsaPublicKey};
+use chop::finding::Finding;
+use chop::key::{format_utc, inspect, Certificate, Inspection, Item, RsaPublicKey};
 use chop::secret::SecretString;
 
 use crate::error::{CliError, CmdResult, Outcome};

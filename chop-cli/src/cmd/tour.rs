@@ -8,7 +8,6 @@ mod merchant;
 mod miniprogram;
 mod wechatpay;
 
-use std::error::Error as StdError;
 use std::io::Write as _;
 use std::time::Duration;
 
@@ -129,32 +128,13 @@ impl Report {
     }
 }
 
-/// An error and its causes, `: `-joined.
-pub(super) fn chain(e: &(dyn StdError + 'static)) -> String {
-    let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        let t = c.to_string();
-        if !s.contains(&t) {
-            s.push_str(": ");
-            s.push_str(&t);
-        }
-        cur = c.source();
-    }
-    s
-}
+/// An error and its causes on one line (the core's printer).
+pub(super) use chop::error::chain;
 
 /// A request error, with the core's typed error when there is one.
 pub(super) fn req_err(e: &reqwest_middleware::Error) -> String {
     match e {
-        reqwest_middleware::Error::Middleware(a) => {
-            let mut s = a.to_string();
-            for c in a.chain().skip(1) {
-                s.push_str(": ");
-                s.push_str(&c.to_string());
-            }
-            s
-        }
+        reqwest_middleware::Error::Middleware(a) => chain(a.as_ref()),
         reqwest_middleware::Error::Reqwest(e) => chain(e),
     }
 }

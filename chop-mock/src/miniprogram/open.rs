@@ -5,15 +5,13 @@
 use axum::http::HeaderMap;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+use chop::clock::{within_window, DEFAULT_WINDOW_SECS};
 use chop::crypto::aead;
 use chop::miniprogram::{Aad, ApiSecurityErrorCode as Code, EncryptedBody, SignString};
 use chop::signer::SignatureScheme;
 use serde_json::Value;
 
 use super::state::MiniProgram;
-
-/// The window on `Wechatmp-TimeStamp`, seconds.
-const WINDOW_SECS: i64 = 300;
 
 /// Why a request is refused: an API-security code, or another platform error.
 pub(crate) enum Reject {
@@ -68,7 +66,7 @@ pub(crate) fn open(
     let ts: i64 = ts_text
         .parse()
         .map_err(|_| Reject::Code(Code::ExpiredTimestamp))?;
-    if (now - ts).abs() > WINDOW_SECS {
+    if !within_window(ts, now, DEFAULT_WINDOW_SECS) {
         return Err(Reject::Code(Code::ExpiredTimestamp));
     }
     let sign_string = SignString::new(urlpath, &appid, &ts_text, body);

@@ -7,15 +7,13 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+use chop::clock::{within_window, DEFAULT_WINDOW_SECS};
 use chop::signer::SignatureScheme;
 use chop::wechatpay::{Authorization, AuthorizationParseError, Schema, SignString};
 use serde_json::json;
 
 use super::state::WechatPay;
 use crate::gateway::Gateway;
-
-/// The allowed distance between the Authorization timestamp and now.
-pub(crate) const WINDOW_SECS: i64 = 300;
 
 /// How many bytes of the body `truncated_sign_message` keeps.
 ///
@@ -104,10 +102,10 @@ pub(crate) fn authenticate(
     {
         return Err(Rejection::Serial);
     }
-    if (state.clock.now_unix() - ts).abs() > WINDOW_SECS {
+    if !within_window(ts, state.clock.now_unix(), DEFAULT_WINDOW_SECS) {
         return Err(Rejection::Timestamp);
     }
-    let message = sign_string(method, url, &auth.timestamp, &auth.nonce_str, body);
+    let message = SignString::received(method, url, &auth.timestamp, &auth.nonce_str, body);
     let ok = STANDARD
         .decode(auth.signature.as_bytes())
         .ok()
@@ -126,24 +124,6 @@ pub(crate) fn authenticate(
             message,
         })
     }
-}
-
-/// The sign string rebuilt from the request exactly as received (the
-/// timestamp and nonce as written in the header, not re-formatted).
-fn sign_string(method: &str, url: &str, ts: &str, nonce: &str, body: &[u8]) -> SignString {
-    let mut v =
-        Vec::with_capacity(method.len() + url.len() + ts.len() + nonce.len() + body.len() + 5);
-    for part in [
-        method.as_bytes(),
-        url.as_bytes(),
-        ts.as_bytes(),
-        nonce.as_bytes(),
-        body,
-    ] {
-        v.extend_from_slice(part);
-        v.push(b'\n');
-    }
-    SignString::from_bytes(v)
 }
 
 /// The sign string with its body cut after [`TRUNCATE_BODY_AT`] bytes (on a
@@ -171,10 +151,10 @@ mod tests {
 
     #[test]
     fn short_sign_strings_are_whole_and_long_bodies_cut() {
-        let s = sign_string("GET", "/v3/x?a=1", "1554208460", "N", b"");
+        let s = SignString::received("GET", "/v3/x?a=1", "1554208460", "N", b"");
         assert_eq!(truncated(&s), "GET\n/v3/x?a=1\n1554208460\nN\n\n");
         let body = "é".repeat(40); // 80 bytes
-        let s = sign_string("POST", "/v3/x", "1", "N", body.as_bytes());
+        let s = SignString::received("POST", "/v3/x", "1", "N", body.as_bytes());
         let t = truncated(&s);
         assert_eq!(t, format!("POST\n/v3/x\n1\nN\n{}", "é".repeat(32)));
         assert_eq!(s.len(), 15 + 80 + 1);

@@ -6,30 +6,13 @@ use std::sync::{Arc, Mutex};
 
 use chop::clock::{Clock, SystemClock};
 use chop::wechatpay::{
-    verify_download, ApiV3Key, CertificatesResponse, CertsError, PlatformKeyStore, RefreshPolicy,
-    RequestError, RequestSigner, ResponseVerifier, SignatureHeaders, Trust, UnknownSerialAction,
-    VerifyError,
+    verify_download, ApiV3Key, Bootstrap, CertificatesResponse, CertsError, PlatformKeyStore,
+    RefreshPolicy, RequestError, RequestSigner, ResponseVerifier, SignatureHeaders, Trust,
+    UnknownSerialAction, VerifyError,
 };
-use http::header::{HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
 
 /// The production `/v3/certificates` URL.
 const DEFAULT_URL: &str = "https://api.mch.weixin.qq.com/v3/certificates";
-
-/// How the very first download is trusted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Bootstrap {
-    /// A download signed by a key the store does not hold (the first one, or
-    /// one after a rotation that was missed) is trusted by its own signature,
-    /// made with a certificate it contains: consistent, and decrypted with the
-    /// APIv3 key that only WeChat Pay and the merchant hold, but not proven by
-    /// a key trusted before (wechatpay-apache-httpclient's auto-update does
-    /// the same). A download signed by a key held is verified with it.
-    #[default]
-    TrustOnFirstUse,
-    /// Every download is verified with keys already in the store: seed it with
-    /// a certificate you checked (e.g. with `chop::wechatpay::verify_chain`).
-    KnownKeysOnly,
-}
 
 /// Why a download of the platform certificates failed. The store keeps the
 /// keys it had.
@@ -53,10 +36,6 @@ pub enum RefreshError {
     /// The answer's signature headers are missing.
     #[error("the /v3/certificates answer is not signed")]
     Headers(#[source] VerifyError),
-    /// The store is empty and [`Bootstrap::KnownKeysOnly`] forbids trusting a
-    /// first download by itself.
-    #[error("no platform key is configured to verify the first /v3/certificates download: add a certificate you checked to the store, or use Bootstrap::TrustOnFirstUse")]
-    NoTrustedKey,
 }
 
 /// What a successful download changed.
@@ -224,7 +203,7 @@ impl CertificateRefresher {
                     s.last_failure = None;
                 }
                 Err(e) => {
-                    tracing::warn!(error = %e, cause = ?std::error::Error::source(e).map(ToString::to_string), "chop: platform certificate download failed; keeping the keys held");
+                    tracing::warn!(error = %chop::error::Report::new(e), "chop: platform certificate download failed; keeping the keys held");
                     s.last_failure = Some(now);
                 }
             }
@@ -285,21 +264,11 @@ impl CertificateRefresher {
             .signer
             .sign("GET", &crate::body::path_and_query(&url), b"")
             .map_err(RefreshError::Sign)?;
-        let auth = HeaderValue::from_str(&signed.authorization_header()).map_err(|_| {
-            RefreshError::Sign(RequestError::Field {
-                field: "Authorization",
-                reason: "it contains characters not allowed in an HTTP header".into(),
-            })
-        })?;
-        let response = self
-            .client
-            .get(url)
-            .header(AUTHORIZATION, auth)
-            .header(ACCEPT, "application/json")
-            .header(USER_AGENT, chop::wechatpay::USER_AGENT_VALUE)
-            .send()
-            .await
-            .map_err(http_err)?;
+        let mut request = self.client.get(url).build().map_err(http_err)?;
+        signed
+            .instructions()
+            .apply_to_headers(request.headers_mut());
+        let response = self.client.execute(request).await.map_err(http_err)?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(http_err)?;
@@ -307,23 +276,10 @@ impl CertificateRefresher {
             .and_then(|r| r.decrypt(&self.key))
             .map_err(RefreshError::Certs)?;
         let sig = SignatureHeaders::from_header_map(&headers).map_err(RefreshError::Headers)?;
-        let download = if !self.store.keys().is_empty() {
-            let verifier = ResponseVerifier::with_store(self.store.clone())
-                .with_clock(NowOf(self.clock.clone()));
-            match verify_download(certs.clone(), &sig, &body, Trust::Verifier(&verifier)) {
-                Err(CertsError::Verify(VerifyError::UnknownSerial { .. }))
-                    if self.bootstrap == Bootstrap::TrustOnFirstUse =>
-                {
-                    verify_download(certs, &sig, &body, Trust::FirstUse(self.clock.as_ref()))
-                }
-                other => other,
-            }
-        } else if self.bootstrap == Bootstrap::TrustOnFirstUse {
-            verify_download(certs, &sig, &body, Trust::FirstUse(self.clock.as_ref()))
-        } else {
-            return Err(RefreshError::NoTrustedKey);
-        }
-        .map_err(RefreshError::Certs)?;
+        let verifier =
+            ResponseVerifier::with_store(self.store.clone()).with_clock(self.clock.clone());
+        let trust = Trust::Bootstrap(&verifier, self.bootstrap);
+        let download = verify_download(certs, &sig, &body, trust).map_err(RefreshError::Certs)?;
         let removed = download.apply_to(self.store.as_ref(), self.clock.now_unix());
         Ok(RefreshReport {
             serials: download
@@ -343,15 +299,5 @@ impl CertificateRefresher {
             Err(poisoned) => poisoned.into_inner(),
         };
         f(&mut g)
-    }
-}
-
-/// A shared clock, as a `Clock` value.
-#[derive(Debug, Clone)]
-struct NowOf(Arc<dyn Clock>);
-
-impl Clock for NowOf {
-    fn now_unix(&self) -> i64 {
-        self.0.now_unix()
     }
 }

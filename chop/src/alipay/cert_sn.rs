@@ -4,7 +4,6 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use der::Decode;
-use md5::{Digest, Md5};
 use num_bigint_dig::BigInt;
 use x509_cert::certificate::{CertificateInner, Raw};
 
@@ -180,7 +179,7 @@ fn sn_of(cert: &CertificateInner<Raw>) -> CertSn {
     let tbs = cert.tbs_certificate();
     let issuer = dn::rfc2253(tbs.issuer());
     let serial = BigInt::from_signed_bytes_be(tbs.serial_number().as_bytes()).to_str_radix(10);
-    let digest = Md5::digest(format!("{issuer}{serial}").as_bytes());
+    let digest = crate::crypto::digest::md5(format!("{issuer}{serial}").as_bytes());
     CertSn {
         sn: crate::hex::lower(&digest),
         issuer,

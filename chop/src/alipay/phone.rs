@@ -53,8 +53,8 @@ pub enum PhoneError {
 /// # let key = AlipayPublicKey::load(&std::fs::read("../vectors/keys/generated/pub-spki.pem").unwrap())?;
 /// let aes = AesKey::from_base64(&read("key.b64"))?;
 /// let phone = phone_number(&read("ciphertext.b64"), &read("sign.b64"), None, &key, &aes)?;
-/// assert_eq!(phone.get().mobile, "13800000000");
-/// assert_eq!(phone.sign_content().as_str(), format!("\"{}\"", read("ciphertext.b64")));
+/// assert_eq!(phone.value().mobile, "13800000000");
+/// assert_eq!(phone.sign_string().as_str(), format!("\"{}\"", read("ciphertext.b64")));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -91,13 +91,14 @@ pub fn phone_number(
             .to_string()
     };
     match json.get("mobile").and_then(|v| v.as_str()) {
-        Some(mobile) => Ok(Verified::new(
+        Some(mobile) => Ok(super::verify::verified(
             PhoneNumber {
                 mobile: mobile.to_string(),
                 plaintext,
             },
             content,
             sign_type,
+            key,
         )),
         None => Err(PhoneError::NoMobile {
             code: field("code"),

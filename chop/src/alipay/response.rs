@@ -1,6 +1,6 @@
-//! Sync responses: cutting the signed content from the response bytes, verifying.
+//! Sync responses: cutting the signed content from the response bytes as received.
 
-use super::{AlipayPublicKey, SignContent, SignType, Verified, VerifyError};
+use super::content::SignContent;
 
 /// The parts of an Alipay sync response, cut from its bytes as received.
 ///
@@ -137,48 +137,6 @@ impl SignedResponse {
             alipay_cert_sn: string_of("alipay_cert_sn"),
         })
     }
-}
-
-/// Verifies a sync response (同步响应) as received.
-///
-/// The sign type is the key's default (RSA2, or SM2 for an SM2 key) unless given. In certificate mode (a key made with
-/// [`AlipayPublicKey::from_certificate`]) the response's `alipay_cert_sn`, when
-/// present, must equal the certificate's SN.
-///
-/// ```
-/// use chop::alipay::{verify_response, AlipayPublicKey};
-/// # let key = AlipayPublicKey::load(&std::fs::read("../vectors/keys/alipay/node_alipay-public-key.pem").unwrap())?;
-/// # let raw = std::fs::read("../vectors/alipay/node_open_file_upload/response.json").unwrap();
-/// let verified = verify_response(&raw, Some("alipay.open.file.upload"), None, &key)?;
-/// assert_eq!(verified.get().response_key, "alipay_open_file_upload_response");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-///
-/// # Errors
-/// [`VerifyError`]: unreadable response, no `sign`, a certificate SN
-/// mismatch, or a signature that does not match.
-pub fn verify_response(
-    raw: &[u8],
-    method: Option<&str>,
-    sign_type: Option<SignType>,
-    key: &AlipayPublicKey,
-) -> Result<Verified<SignedResponse>, VerifyError> {
-    let parts = SignedResponse::parse(raw, method)?;
-    let sign = parts.sign.clone().ok_or(VerifyError::MissingSign {
-        what: "the response",
-        hint: "gateway errors such as an invalid app_id (isv.invalid-app-id) come back unsigned; fix the request, then verify again",
-    })?;
-    if let (Some(got), Some(expected)) = (&parts.alipay_cert_sn, key.cert_sn()) {
-        if got != expected {
-            return Err(VerifyError::CertSnMismatch {
-                got: got.clone(),
-                expected: expected.to_string(),
-            });
-        }
-    }
-    let sign_type = sign_type.unwrap_or_else(|| key.default_sign_type());
-    let content = key.check(sign_type, vec![parts.sign_content.clone()], &sign)?;
-    Ok(Verified::new(parts, content, sign_type))
 }
 
 /// One top-level member: its key (unescaped) and the byte range of its value.

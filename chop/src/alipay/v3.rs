@@ -22,6 +22,7 @@ use base64::Engine;
 
 use super::{AlipayPublicKey, SignContent, SignType, Verified, VerifyError};
 use crate::clock::{Clock, NonceSource, RandomError, RandomNonce, SystemClock};
+use crate::instructions::{SetMode, SigningInstructions};
 use crate::signer::{SignError, SignatureScheme, Signer};
 
 /// The scheme name in the Authorization header.
@@ -130,13 +131,26 @@ pub enum V3Error {
     Sign(#[source] SignError),
 }
 
-/// A signed v3 request: the sign string and the header.
+/// A signed v3 request: the sign string, the header, and the header to set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct V3SignedRequest {
     /// The exact bytes signed.
     pub sign_string: V3SignString,
     /// The `Authorization` header.
     pub authorization: V3Authorization,
+    instructions: SigningInstructions,
+}
+
+impl V3SignedRequest {
+    /// The header to set: `Authorization`, marked sensitive.
+    pub fn instructions(&self) -> &SigningInstructions {
+        &self.instructions
+    }
+
+    /// Sets the `Authorization` header on `request`.
+    pub fn apply_to<B>(&self, request: &mut http::Request<B>) {
+        self.instructions.apply_to(request);
+    }
 }
 
 /// Signs Alipay v3 requests for one app.
@@ -154,6 +168,9 @@ pub struct V3SignedRequest {
 /// assert_eq!(signed.sign_string.escaped(),
 ///     r#"app_id=2021000000000000,nonce=n1,timestamp=1700000000000\nPOST\n/v3/alipay/trade/query\n{"out_trade_no":"1"}\n"#);
 /// assert!(signed.authorization.to_string().starts_with("ALIPAY-SHA256withRSA app_id=2021000000000000,nonce=n1,timestamp=1700000000000,sign="));
+/// let mut req = http::Request::post("https://openapi.alipay.com/v3/alipay/trade/query").body(())?;
+/// signed.apply_to(&mut req);
+/// assert!(req.headers()["authorization"].is_sensitive());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -257,15 +274,29 @@ impl V3RequestSigner {
             .signer
             .sign(SignatureScheme::RsaPkcs1Sha256, sign_string.as_bytes())
             .map_err(V3Error::Sign)?;
+        let authorization = V3Authorization {
+            app_id: self.app_id.clone(),
+            app_cert_sn: self.app_cert_sn.clone(),
+            nonce: nonce.to_string(),
+            timestamp: timestamp_ms.to_string(),
+            sign: STANDARD.encode(raw),
+        };
+        let mut instructions = SigningInstructions::default();
+        instructions
+            .set_header(
+                "authorization",
+                &authorization.to_string(),
+                SetMode::Replace,
+                true,
+            )
+            .map_err(|_| V3Error::Field {
+                field: "Authorization",
+                reason: "it contains a character not allowed in an HTTP header",
+            })?;
         Ok(V3SignedRequest {
             sign_string,
-            authorization: V3Authorization {
-                app_id: self.app_id.clone(),
-                app_cert_sn: self.app_cert_sn.clone(),
-                nonce: nonce.to_string(),
-                timestamp: timestamp_ms.to_string(),
-                sign: STANDARD.encode(raw),
-            },
+            authorization,
+            instructions,
         })
     }
 }
@@ -303,16 +334,17 @@ impl V3ResponseHeaders {
 
 /// Verifies a v3 response: `alipay-signature` over
 /// `{alipay-timestamp}\n{alipay-nonce}\n{body}\n` with the Alipay public key;
-/// in certificate mode, `alipay-sn` must be the certificate's SN.
+/// in certificate mode, `alipay-sn` must be the certificate's SN. The result holds
+/// the body and, as its sign string, the [`V3SignString`] that verified.
 ///
 /// # Errors
 /// [`VerifyError`]: a missing header, a body that is not UTF-8, an SN
 /// mismatch, or a signature that does not match.
-pub fn verify_v3_response(
+pub fn verify_v3_response<'b>(
     headers: &V3ResponseHeaders,
-    body: &[u8],
+    body: &'b [u8],
     key: &AlipayPublicKey,
-) -> Result<Verified<V3SignString>, VerifyError> {
+) -> Result<Verified<&'b [u8], V3SignString>, VerifyError> {
     let missing = |name: &'static str| VerifyError::MissingHeader { name };
     let signature = headers.signature.as_deref().ok_or(VerifyError::MissingSign {
         what: "the v3 response",
@@ -334,8 +366,13 @@ pub fn verify_v3_response(
     let sign_string = V3SignString::response(timestamp, nonce, body);
     let text = std::str::from_utf8(sign_string.as_bytes())
         .map_err(|_| VerifyError::Response(super::ResponseError::NotUtf8))?;
-    let content = key.check(SignType::Rsa2, vec![SignContent::raw(text)], signature)?;
-    Ok(Verified::new(sign_string, content, SignType::Rsa2))
+    key.check(SignType::Rsa2, vec![SignContent::raw(text)], signature)?;
+    Ok(super::verify::verified(
+        body,
+        sign_string,
+        SignType::Rsa2,
+        key,
+    ))
 }
 
 fn auth_string(app_id: &str, app_cert_sn: Option<&str>, nonce: &str, timestamp: &str) -> String {

@@ -1,9 +1,14 @@
 //! RSA encryption: OAEP with SHA-1 and MGF1-SHA-1 (WeChat Pay sensitive fields)
-//! and PKCS#1 v1.5 decryption (legacy data).
+//! and PKCS#1 v1.5 decryption (legacy data), over aws-lc's keys.
+//!
+//! The RSA key types call these: [`crate::key::RsaPublicKey::encrypt_oaep_sha1`],
+//! [`crate::key::RsaPrivateKey::decrypt_oaep_sha1`] and
+//! [`crate::key::RsaPrivateKey::decrypt_pkcs1v15`].
 
-use aws_lc_rs::rsa::OAEP_SHA1_MGF1SHA1;
-
-use crate::key::{RsaPrivateKey, RsaPublicKey};
+use aws_lc_rs::rsa::{
+    OaepPrivateDecryptingKey, OaepPublicEncryptingKey, Pkcs1PrivateDecryptingKey,
+    OAEP_SHA1_MGF1SHA1,
+};
 
 /// Why an RSA encryption or decryption failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -25,69 +30,55 @@ pub enum RsaEncError {
     Backend,
 }
 
-/// RSA-OAEP (SHA-1, MGF1-SHA-1) encryption, as WeChat Pay uses for sensitive fields.
-///
-/// ```
-/// # use chop::key::RsaPrivateKey;
-/// # use chop::crypto::rsa_enc::*;
-/// # let key = RsaPrivateKey::load(&std::fs::read("../vectors/keys/generated/key-pkcs8.pem").unwrap(), None).unwrap();
-/// let ct = rsa_oaep_sha1_encrypt(key.public_key(), "张三".as_bytes())?;
-/// assert_eq!(rsa_oaep_sha1_decrypt(&key, &ct)?, "张三".as_bytes());
-/// # Ok::<(), RsaEncError>(())
-/// ```
-///
-/// # Errors
-/// [`RsaEncError::TooLong`] for a plaintext over the limit (214 bytes for RSA-2048).
-pub fn rsa_oaep_sha1_encrypt(key: &RsaPublicKey, plaintext: &[u8]) -> Result<Vec<u8>, RsaEncError> {
-    let k = key.oaep_key().ok_or(RsaEncError::Backend)?;
-    let max = k.max_plaintext_size(&OAEP_SHA1_MGF1SHA1);
+/// RSA-OAEP (SHA-1, MGF1-SHA-1) encryption.
+pub(crate) fn oaep_sha1_encrypt(
+    key: &OaepPublicEncryptingKey,
+    plaintext: &[u8],
+) -> Result<Vec<u8>, RsaEncError> {
+    let max = key.max_plaintext_size(&OAEP_SHA1_MGF1SHA1);
     if plaintext.len() > max {
         return Err(RsaEncError::TooLong {
             max,
             got: plaintext.len(),
         });
     }
-    let mut out = vec![0u8; k.ciphertext_size()];
-    let len = k
-        .encrypt(&OAEP_SHA1_MGF1SHA1, plaintext, &mut out, None)
-        .map_err(|_| RsaEncError::Backend)?
-        .len();
-    out.truncate(len);
-    Ok(out)
+    let err = RsaEncError::Backend;
+    output(key.ciphertext_size(), err, |out| {
+        key.encrypt(&OAEP_SHA1_MGF1SHA1, plaintext, out, None)
+            .map(|o| o.len())
+    })
 }
 
-/// RSA-OAEP (SHA-1, MGF1-SHA-1) decryption with the merchant's private key.
-///
-/// # Errors
-/// [`RsaEncError::Decryption`] when the ciphertext does not decrypt.
-pub fn rsa_oaep_sha1_decrypt(
-    key: &RsaPrivateKey,
+/// RSA-OAEP (SHA-1, MGF1-SHA-1) decryption.
+pub(crate) fn oaep_sha1_decrypt(
+    key: &OaepPrivateDecryptingKey,
     ciphertext: &[u8],
 ) -> Result<Vec<u8>, RsaEncError> {
-    let k = key.oaep_key().ok_or(RsaEncError::Backend)?;
-    let mut out = vec![0u8; k.min_output_size()];
-    let len = k
-        .decrypt(&OAEP_SHA1_MGF1SHA1, ciphertext, &mut out, None)
-        .map_err(|_| RsaEncError::Decryption)?
-        .len();
-    out.truncate(len);
-    Ok(out)
+    output(key.min_output_size(), RsaEncError::Decryption, |out| {
+        key.decrypt(&OAEP_SHA1_MGF1SHA1, ciphertext, out, None)
+            .map(|o| o.len())
+    })
 }
 
-/// RSA PKCS#1 v1.5 decryption (legacy; WeChat Pay's v2-era data and some SDK vectors).
-///
-/// # Errors
-/// [`RsaEncError::Decryption`] when the ciphertext does not decrypt.
-pub fn rsa_pkcs1v15_decrypt(
-    key: &RsaPrivateKey,
+/// RSA PKCS#1 v1.5 decryption.
+pub(crate) fn pkcs1v15_decrypt(
+    key: &Pkcs1PrivateDecryptingKey,
     ciphertext: &[u8],
 ) -> Result<Vec<u8>, RsaEncError> {
-    let k = key.pkcs1_decrypting_key().ok_or(RsaEncError::Backend)?;
-    let mut out = vec![0u8; k.min_output_size()];
-    let len = k
-        .decrypt(ciphertext, &mut out)
-        .map_err(|_| RsaEncError::Decryption)?
-        .len();
+    output(key.min_output_size(), RsaEncError::Decryption, |out| {
+        key.decrypt(ciphertext, out).map(|o| o.len())
+    })
+}
+
+/// Runs `op` on a buffer of `size` bytes and keeps the bytes it wrote;
+/// `err` when it fails.
+fn output<E>(
+    size: usize,
+    err: RsaEncError,
+    op: impl FnOnce(&mut [u8]) -> Result<usize, E>,
+) -> Result<Vec<u8>, RsaEncError> {
+    let mut out = vec![0u8; size];
+    let len = op(&mut out).map_err(|_| err)?;
     out.truncate(len);
     Ok(out)
 }

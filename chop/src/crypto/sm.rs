@@ -1,5 +1,8 @@
-//! 国密 (ShangMi): SM3 hashing, SM2 signatures and encryption (GB/T 32918,
-//! GM/T 0003, GM/T 0009), through RustCrypto's `sm2` and `sm3`.
+//! 国密 (ShangMi) primitives: SM3 hashing, SM2 signatures and encryption
+//! (GB/T 32918, GM/T 0003, GM/T 0009), through RustCrypto's `sm2` and `sm3`.
+//!
+//! The SM2 key types are [`crate::key::Sm2PrivateKey`] and
+//! [`crate::key::Sm2PublicKey`]; this module holds the operations they call.
 //!
 //! SM2 signatures hash `Z_A ‖ M`, where `Z_A` depends on a user ID. WeChat Pay
 //! and Alipay use the GM/T 0009 default ID `1234567812345678`
@@ -7,31 +10,21 @@
 //! given `-sigopt distid:1234567812345678`.
 //!
 //! ```
-//! use chop::crypto::sm::{sm3, Sm2Encoding, Sm2PrivateKey, DEFAULT_SM2_USER_ID};
-//! # let pem = std::fs::read("../vectors/keys/upstream/skit_sm2_private_key_pkcs8.pem").unwrap();
-//! let key = Sm2PrivateKey::load(&pem)?;
-//! let sig = key.sign_with_id(DEFAULT_SM2_USER_ID, b"message", Sm2Encoding::Der).unwrap();
-//! key.public_key().verify(b"message", &sig).unwrap();
 //! assert_eq!(chop::crypto::sm::sm3(b"abc")[..4], [0x66, 0xc7, 0xf0, 0xf4]);
-//! # Ok::<(), chop::key::KeyError>(())
 //! ```
 
-use std::fmt;
-
 use sm2::elliptic_curve::rand_core::{TryCryptoRng, TryRng};
-use sm2::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use sm2::{PublicKey, SecretKey};
-use sm3::Digest;
 
 use crate::clock::RandomError;
-use crate::key::{BadSignature, Certificate, KeyError};
-use crate::signer::{SignError, SignatureScheme, Signer};
+use crate::signer::SignError;
 
 /// The default SM2 user ID (GM/T 0009-2012), used by WeChat Pay and Alipay.
 pub const DEFAULT_SM2_USER_ID: &[u8] = b"1234567812345678";
 
 /// SM3 digest.
 pub fn sm3(data: &[u8]) -> [u8; 32] {
+    use sm3::Digest;
     sm3::Sm3::digest(data).into()
 }
 
@@ -62,216 +55,63 @@ pub enum SmError {
     Random(#[from] RandomError),
 }
 
-/// An SM2 private key (curve sm2p256v1).
-pub struct Sm2PrivateKey {
-    secret: SecretKey,
-}
-
-/// An SM2 public key.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Sm2PublicKey {
-    public: PublicKey,
-}
-
-impl Sm2PrivateKey {
-    /// Loads an SM2 private key: PKCS#8 or SEC1 (`EC PRIVATE KEY`), as PEM, DER or bare base64.
-    ///
-    /// # Errors
-    /// [`KeyError`] when the input is not an SM2 private key.
-    pub fn load(input: &[u8]) -> Result<Self, KeyError> {
-        let blocks = crate::key::decode_blocks(input, "SM2 private key")?;
-        for der in &blocks {
-            if let Ok(secret) = SecretKey::from_pkcs8_der(der) {
-                return Ok(Self { secret });
-            }
-            if let Ok(secret) = SecretKey::from_sec1_der(der) {
-                return Ok(Self { secret });
-            }
-        }
-        Err(KeyError::WrongContent {
-            expected: "an SM2 private key (PKCS#8 or SEC1 on curve sm2p256v1)",
-            found: "something else (an RSA key, another curve, or a damaged key)".into(),
-        })
-    }
-
-    /// From the 32-byte private scalar (big-endian).
-    ///
-    /// # Errors
-    /// [`KeyError::Rejected`] when the bytes are not a valid scalar.
-    pub fn from_scalar_bytes(bytes: &[u8]) -> Result<Self, KeyError> {
-        SecretKey::from_slice(bytes)
-            .map(|secret| Self { secret })
-            .map_err(|_| KeyError::Rejected {
-                reason: "not a valid SM2 private scalar (32 bytes, below the curve order)".into(),
-            })
-    }
-
-    /// Signs `msg` with `user_id` (use [`DEFAULT_SM2_USER_ID`] unless the platform says otherwise).
-    ///
-    /// # Errors
-    /// [`SignError`] when the ID is not text or the signer fails.
-    pub fn sign_with_id(
-        &self,
-        user_id: &[u8],
-        msg: &[u8],
-        encoding: Sm2Encoding,
-    ) -> Result<Vec<u8>, SignError> {
-        let id = std::str::from_utf8(user_id).map_err(|_| SignError::Backend {
-            reason: "the SM2 user ID must be UTF-8 text".into(),
+/// Signs `msg` with `user_id`.
+pub(crate) fn sign(
+    secret: &SecretKey,
+    user_id: &[u8],
+    msg: &[u8],
+    encoding: Sm2Encoding,
+) -> Result<Vec<u8>, SignError> {
+    let id = std::str::from_utf8(user_id).map_err(|_| SignError::Backend {
+        reason: "the SM2 user ID must be UTF-8 text".into(),
+    })?;
+    let key = sm2::dsa::SigningKey::new(id, secret).map_err(|_| SignError::Backend {
+        reason: "cannot make an SM2 signing key".into(),
+    })?;
+    let sig: sm2::dsa::Signature =
+        sm2::dsa::signature::Signer::try_sign(&key, msg).map_err(|_| SignError::Backend {
+            reason: "SM2 signing failed".into(),
         })?;
-        let key = sm2::dsa::SigningKey::new(id, &self.secret).map_err(|_| SignError::Backend {
-            reason: "cannot make an SM2 signing key".into(),
-        })?;
-        let sig: sm2::dsa::Signature =
-            sm2::dsa::signature::Signer::try_sign(&key, msg).map_err(|_| SignError::Backend {
-                reason: "SM2 signing failed".into(),
-            })?;
-        Ok(match encoding {
-            Sm2Encoding::Der => sig.to_der().to_bytes().to_vec(),
-            Sm2Encoding::Raw => sig.to_bytes().to_vec(),
-        })
-    }
-
-    /// The public key.
-    pub fn public_key(&self) -> Sm2PublicKey {
-        Sm2PublicKey {
-            public: self.secret.public_key(),
-        }
-    }
-
-    /// Decrypts an SM2 ciphertext in ASN.1 `C1C3C2` form (GM/T 0009), as WeChat Pay sends it.
-    ///
-    /// # Errors
-    /// [`SmError::Decryption`] when it does not decrypt.
-    pub fn decrypt(&self, ciphertext_der: &[u8]) -> Result<Vec<u8>, SmError> {
-        let key = sm2::pke::DecryptingKey::new_with_mode(
-            self.secret.to_nonzero_scalar(),
-            sm2::pke::Mode::C1C3C2,
-        );
-        key.decrypt_der(ciphertext_der)
-            .map_err(|_| SmError::Decryption)
-    }
+    Ok(match encoding {
+        Sm2Encoding::Der => sig.to_der().to_bytes().to_vec(),
+        Sm2Encoding::Raw => sig.to_bytes().to_vec(),
+    })
 }
 
-impl Signer for Sm2PrivateKey {
-    fn sign(&self, scheme: SignatureScheme, message: &[u8]) -> Result<Vec<u8>, SignError> {
-        match scheme {
-            SignatureScheme::Sm2Sm3 => {
-                self.sign_with_id(DEFAULT_SM2_USER_ID, message, Sm2Encoding::Der)
-            }
-            other => Err(SignError::UnsupportedScheme { scheme: other }),
-        }
-    }
+/// Whether `sig` is a signature over `msg` made with `user_id` by `public`'s key.
+pub(crate) fn verify(
+    public: &PublicKey,
+    user_id: &[u8],
+    msg: &[u8],
+    sig: &[u8],
+    encoding: Sm2Encoding,
+) -> bool {
+    let Ok(id) = std::str::from_utf8(user_id) else {
+        return false;
+    };
+    let Ok(key) = sm2::dsa::VerifyingKey::new(id, *public) else {
+        return false;
+    };
+    let sig = match encoding {
+        Sm2Encoding::Der => sm2::dsa::Signature::from_der(sig),
+        Sm2Encoding::Raw => sm2::dsa::Signature::from_slice(sig),
+    };
+    sig.is_ok_and(|sig| sm2::dsa::signature::Verifier::verify(&key, msg, &sig).is_ok())
 }
 
-impl fmt::Debug for Sm2PrivateKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sm2PrivateKey")
-            .field("secret", &"[redacted]")
-            .finish()
-    }
+/// Encrypts to ASN.1 `C1C3C2` (GM/T 0009).
+pub(crate) fn encrypt(public: &PublicKey, plaintext: &[u8]) -> Result<Vec<u8>, SmError> {
+    let key = sm2::pke::EncryptingKey::new_with_mode(*public, sm2::pke::Mode::C1C3C2);
+    key.encrypt_der(&mut SysRng, plaintext)
+        .map_err(|_| SmError::Encryption)
 }
 
-impl Sm2PublicKey {
-    /// Loads an SM2 public key (SPKI as PEM, DER or bare base64) or takes it from a certificate.
-    ///
-    /// # Errors
-    /// [`KeyError`] when the input holds no SM2 public key.
-    pub fn load(input: &[u8]) -> Result<Self, KeyError> {
-        let blocks = crate::key::decode_blocks(input, "SM2 public key")?;
-        for der in &blocks {
-            if let Ok(public) = PublicKey::from_public_key_der(der) {
-                return Ok(Self { public });
-            }
-            if let Ok(cert) = Certificate::from_der(der) {
-                return Self::from_certificate(&cert);
-            }
-        }
-        Err(KeyError::WrongContent {
-            expected: "an SM2 public key or certificate",
-            found: "something else".into(),
-        })
-    }
-
-    /// From an SEC1 point (`04 ‖ x ‖ y`, or compressed).
-    ///
-    /// # Errors
-    /// [`KeyError::Rejected`] when the bytes are not a point on sm2p256v1.
-    pub fn from_sec1_bytes(bytes: &[u8]) -> Result<Self, KeyError> {
-        PublicKey::from_sec1_bytes(bytes)
-            .map(|public| Self { public })
-            .map_err(|_| KeyError::Rejected {
-                reason: "not a point on the SM2 curve".into(),
-            })
-    }
-
-    /// The SM2 public key of a certificate.
-    ///
-    /// # Errors
-    /// [`KeyError::WrongContent`] when the certificate's key is not SM2.
-    pub fn from_certificate(cert: &Certificate) -> Result<Self, KeyError> {
-        PublicKey::from_public_key_der(cert.spki_der())
-            .map(|public| Self { public })
-            .map_err(|_| KeyError::WrongContent {
-                expected: "a certificate with an SM2 key",
-                found: format!("a certificate with {}", cert.key_algorithm()),
-            })
-    }
-
-    /// Verifies a signature made with `user_id`.
-    ///
-    /// # Errors
-    /// [`BadSignature`] when it does not verify.
-    pub fn verify_with_id(
-        &self,
-        user_id: &[u8],
-        msg: &[u8],
-        sig: &[u8],
-        encoding: Sm2Encoding,
-    ) -> Result<(), BadSignature> {
-        let bad = BadSignature {
-            scheme: SignatureScheme::Sm2Sm3,
-        };
-        let id = std::str::from_utf8(user_id).map_err(|_| bad.clone())?;
-        let key = sm2::dsa::VerifyingKey::new(id, self.public).map_err(|_| bad.clone())?;
-        let sig = match encoding {
-            Sm2Encoding::Der => sm2::dsa::Signature::from_der(sig),
-            Sm2Encoding::Raw => sm2::dsa::Signature::from_slice(sig),
-        }
-        .map_err(|_| bad.clone())?;
-        sm2::dsa::signature::Verifier::verify(&key, msg, &sig).map_err(|_| bad)
-    }
-
-    /// Verifies a DER signature made with the default user ID.
-    ///
-    /// # Errors
-    /// [`BadSignature`] when it does not verify.
-    pub fn verify(&self, msg: &[u8], der_sig: &[u8]) -> Result<(), BadSignature> {
-        self.verify_with_id(DEFAULT_SM2_USER_ID, msg, der_sig, Sm2Encoding::Der)
-    }
-
-    /// Encrypts to ASN.1 `C1C3C2` (GM/T 0009).
-    ///
-    /// # Errors
-    /// [`SmError`] when randomness or encryption fails.
-    pub fn encrypt(&self, plaintext: &[u8]) -> Result<Vec<u8>, SmError> {
-        let key = sm2::pke::EncryptingKey::new_with_mode(self.public, sm2::pke::Mode::C1C3C2);
-        key.encrypt_der(&mut SysRng, plaintext)
-            .map_err(|_| SmError::Encryption)
-    }
-
-    /// The uncompressed SEC1 point (`04 ‖ x ‖ y`).
-    pub fn to_sec1_bytes(&self) -> Vec<u8> {
-        self.public.to_sec1_bytes().to_vec()
-    }
-}
-
-impl fmt::Debug for Sm2PublicKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sm2PublicKey")
-            .field("sec1", &crate::hex::lower(&self.to_sec1_bytes()))
-            .finish()
-    }
+/// Decrypts an ASN.1 `C1C3C2` ciphertext (GM/T 0009).
+pub(crate) fn decrypt(secret: &SecretKey, ciphertext_der: &[u8]) -> Result<Vec<u8>, SmError> {
+    let key =
+        sm2::pke::DecryptingKey::new_with_mode(secret.to_nonzero_scalar(), sm2::pke::Mode::C1C3C2);
+    key.decrypt_der(ciphertext_der)
+        .map_err(|_| SmError::Decryption)
 }
 
 /// The system CSPRNG (aws-lc) as a `rand_core` generator, for SM2 encryption.

@@ -106,7 +106,7 @@ pub fn check_alipay_response(
 }
 
 fn mismatch(response: &SignedResponse, key: &AlipayPublicKey, check: &AlipayCheck<'_>) -> Finding {
-    let same = matches!((key.rsa_key(), check.app_public_key), (Some(a), Some(b)) if a.modulus() == b.modulus());
+    let same = matches!((key.key().rsa(), check.app_public_key), (Some(a), Some(b)) if a.modulus() == b.modulus());
     if same {
         return Finding::error(
             "ALIPAY_APP_KEY_AS_ALIPAY_KEY",

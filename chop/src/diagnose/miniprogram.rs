@@ -21,7 +21,7 @@ pub struct MiniprogramRequest<'a> {
 
 /// Seconds after which the platform calls a timestamp too old (40240); the
 /// documents do not give it, 300 s is what the platform's other APIs use.
-const MAX_AGE_SECS: i64 = 300;
+const MAX_AGE_SECS: u32 = crate::clock::DEFAULT_WINDOW_SECS;
 
 /// Explains `errcode` against what was sent; `None` when it is not an
 /// API-security errcode.

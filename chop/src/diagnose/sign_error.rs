@@ -5,7 +5,7 @@ use std::fmt;
 
 use crate::key::RsaPublicKey;
 use crate::signer::SignatureScheme;
-use crate::wechatpay::{Authorization, ErrorBody};
+use crate::wechatpay::{Authorization, ErrorBody, SignString};
 
 use super::{Comparison, Finding};
 
@@ -118,9 +118,10 @@ impl RawRequest {
     }
 
     /// The sign string WeChat Pay builds from this request: its method, target
-    /// and body with the Authorization header's timestamp and nonce.
-    pub fn sign_string(&self, auth: &Authorization) -> Vec<u8> {
-        build_sign_string(
+    /// and body with the Authorization header's timestamp and nonce, as
+    /// written ([`SignString::received`]).
+    pub fn sign_string(&self, auth: &Authorization) -> SignString {
+        SignString::received(
             &self.method,
             &self.target,
             &auth.timestamp,
@@ -128,33 +129,6 @@ impl RawRequest {
             &self.body,
         )
     }
-}
-
-/// The five-line request sign string, built as given (no validation, so a
-/// lowercase method or a missing line can be diagnosed).
-///
-/// ```
-/// assert_eq!(chop::diagnose::build_sign_string("GET", "/v3/x", "1", "N", b""), b"GET\n/v3/x\n1\nN\n\n");
-/// ```
-pub fn build_sign_string(
-    method: &str,
-    target: &str,
-    timestamp: &str,
-    nonce: &str,
-    body: &[u8],
-) -> Vec<u8> {
-    let mut v = Vec::new();
-    for part in [
-        method.as_bytes(),
-        target.as_bytes(),
-        timestamp.as_bytes(),
-        nonce.as_bytes(),
-        body,
-    ] {
-        v.extend_from_slice(part);
-        v.push(b'\n');
-    }
-    v
 }
 
 /// Explains a WeChat Pay error body. For a `SIGN_ERROR` with
@@ -190,7 +164,7 @@ pub fn explain_error(body: &ErrorBody, ours: Option<&[u8]>) -> SignErrorReport {
             )],
         };
     };
-    let comparison = info.diagnose(ours);
+    let comparison = super::compare_sign_information(info, ours);
     let mut findings: Vec<Finding> = comparison.causes.iter().map(Finding::from).collect();
     if comparison.first_difference.is_none() && findings.is_empty() {
         findings.push(Finding::error(
@@ -220,7 +194,7 @@ pub fn check_request_signature(
         .decode(auth.signature.trim())
         .unwrap_or_default();
     let message = request.sign_string(auth);
-    match merchant_key.verify(SignatureScheme::RsaPkcs1Sha256, &message, &sig) {
+    match merchant_key.verify(SignatureScheme::RsaPkcs1Sha256, message.as_bytes(), &sig) {
         Ok(()) => None,
         Err(_) => Some(Finding::error(
             "SIGN_NOT_OVER_REQUEST",

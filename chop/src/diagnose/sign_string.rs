@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+use crate::wechatpay::{first_difference, unescape_sign_message, SignInformation};
+
 /// A named cause of a sign-string mismatch, with what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -165,16 +167,19 @@ pub struct Comparison {
     pub causes: Vec<Cause>,
 }
 
-/// Unescapes WeChat Pay's `truncated_sign_message` (`\n` shown as backslash-n;
-/// JSON decoding has already turned the JSON escape `\\n` into that).
+/// Compares the sign string you built with WeChat Pay's [`SignInformation`]
+/// and names the causes; the offset is the one [`SignInformation::compare`] gives.
 ///
 /// ```
-/// use chop::diagnose::unescape_sign_message;
-/// assert_eq!(unescape_sign_message("GET\\n/v3/x\\n"), b"GET\n/v3/x\n");
-/// assert_eq!(unescape_sign_message("GET\n/v3/x\n"), b"GET\n/v3/x\n");
+/// use chop::diagnose::compare_sign_information;
+/// use chop::wechatpay::SignInformation;
+/// let info: SignInformation = serde_json::from_str(r#"{"method":"GET","url":"/v3/x","truncated_sign_message":"GET\n/v3/x\n1\nN\n\n","sign_message_length":15}"#).unwrap();
+/// let c = compare_sign_information(&info, b"GET\n/v3/x\n1\nN\n");
+/// assert_eq!(c.causes[0].code(), "SIGN_EMPTY_BODY_LINE");
 /// ```
-pub fn unescape_sign_message(s: &str) -> Vec<u8> {
-    s.replace("\\n", "\n").into_bytes()
+pub fn compare_sign_information(info: &SignInformation, ours: &[u8]) -> Comparison {
+    let len = usize::try_from(info.sign_message_length).ok();
+    compare_sign_strings(ours, &info.truncated_sign_message, len)
 }
 
 /// Compares `ours` (the sign string you signed) with WeChat Pay's
@@ -217,26 +222,6 @@ pub fn compare_sign_strings(
         first_difference,
         causes,
     }
-}
-
-fn first_difference(
-    ours: &[u8],
-    theirs: &[u8],
-    truncated: bool,
-    theirs_len: Option<usize>,
-) -> Option<usize> {
-    let common = ours.iter().zip(theirs).take_while(|(a, b)| a == b).count();
-    if common < theirs.len() && common < ours.len() {
-        return Some(common);
-    }
-    if common == theirs.len() && truncated {
-        // Equal as far as shown; the full lengths decide.
-        return match theirs_len {
-            Some(l) if l != ours.len() => Some(common.min(ours.len())),
-            _ => None,
-        };
-    }
-    (ours.len() != theirs.len() || theirs_len.is_some_and(|l| l != ours.len())).then_some(common)
 }
 
 /// Splits a sign string into its first four lines and the rest (body + final newline).
@@ -378,6 +363,7 @@ fn decode(s: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wechatpay::{SignComparison, SignString};
 
     const OK: &[u8] = b"GET\n/v3/certificates\n1554208460\n593BEC0C930BF1AFEB40B4A08C8FB242\n\n";
     const THEIRS: &str =
@@ -504,5 +490,37 @@ mod tests {
             "{:?}",
             c.causes
         );
+    }
+
+    #[test]
+    fn compare_and_diagnose_give_one_answer() {
+        let info = SignInformation {
+            method: "POST".into(),
+            url: "/v3/x".into(),
+            truncated_sign_message: "POST\n/v3/x\n1\nN\n{\"a\"".into(),
+            sign_message_length: 23,
+        };
+        for mine in [
+            &b"POST\n/v3/x\n1\nN\n{\"a\":1}\n"[..],
+            b"POST\n/v3/x\n1\nN\n{\"a\":1}",
+            b"post\n/v3/x\n1\nN\n{\"a\":1}\n",
+            b"POST\n/v3/y\n1\nN\n{\"a\":1}\n",
+            b"POST\n/v3/x\n2\nN\n{\"a\":1}\n",
+            b"POST\n/v3/x\n1\nN\n{\"a\": 1}\n",
+        ] {
+            let c = compare_sign_information(&info, mine);
+            let offset = match info.compare(&SignString::from_bytes(mine)) {
+                SignComparison::Same => None,
+                SignComparison::DiffersAt { offset, .. } => Some(offset),
+                SignComparison::LengthDiffers { .. } => Some(c.theirs.len()),
+            };
+            assert_eq!(
+                offset,
+                c.first_difference,
+                "{}",
+                String::from_utf8_lossy(mine)
+            );
+            assert_eq!(offset.is_none(), c.causes.is_empty());
+        }
     }
 }

@@ -10,6 +10,7 @@ use super::private::{self, ParsedPrivate};
 use super::public::RsaPublicKey;
 use super::source::{self, Encoding};
 use super::{pkcs12, Certificate, InconsistentKey, KeyError};
+use crate::finding::Finding;
 use crate::secret::SecretString;
 
 /// What a file holds.
@@ -51,8 +52,6 @@ pub enum Item {
         certificates: Vec<Certificate>,
     },
 }
-
-pub use crate::diagnose::Finding;
 
 /// Inspects the bytes of a key, certificate or PKCS#12 file.
 ///

@@ -17,6 +17,7 @@ use super::pkcs12;
 use super::public::{describe_blocks, RsaPublicKey};
 use super::source;
 use super::{Certificate, InconsistentKey, KeyError};
+use crate::crypto::rsa_enc::{self, RsaEncError};
 use crate::secret::SecretString;
 use crate::signer::{SignError, SignatureScheme, Signer};
 
@@ -128,14 +129,23 @@ impl RsaPrivateKey {
 }
 
 impl RsaPrivateKey {
-    /// The OAEP decryption key, made once from the signing key.
-    pub(crate) fn oaep_key(&self) -> Option<&OaepPrivateDecryptingKey> {
-        self.decrypting().map(|d| &d.oaep)
+    /// RSA-OAEP (SHA-1, MGF1-SHA-1) decryption with this key (WeChat Pay's
+    /// sensitive fields encrypted for the merchant).
+    ///
+    /// # Errors
+    /// [`RsaEncError::Decryption`] when the ciphertext does not decrypt.
+    pub fn decrypt_oaep_sha1(&self, ciphertext: &[u8]) -> Result<Vec<u8>, RsaEncError> {
+        let d = self.decrypting().ok_or(RsaEncError::Backend)?;
+        rsa_enc::oaep_sha1_decrypt(&d.oaep, ciphertext)
     }
 
-    /// The PKCS#1 v1.5 decryption key, made once from the signing key.
-    pub(crate) fn pkcs1_decrypting_key(&self) -> Option<&Pkcs1PrivateDecryptingKey> {
-        self.decrypting().map(|d| &d.pkcs1)
+    /// RSA PKCS#1 v1.5 decryption (legacy; WeChat Pay's v2-era data and some SDK vectors).
+    ///
+    /// # Errors
+    /// [`RsaEncError::Decryption`] when the ciphertext does not decrypt.
+    pub fn decrypt_pkcs1v15(&self, ciphertext: &[u8]) -> Result<Vec<u8>, RsaEncError> {
+        let d = self.decrypting().ok_or(RsaEncError::Backend)?;
+        rsa_enc::pkcs1v15_decrypt(&d.pkcs1, ciphertext)
     }
 
     fn decrypting(&self) -> Option<&Decrypting> {

@@ -11,6 +11,8 @@ use der::{Decode, Encode};
 use super::kind::{self, DerKind};
 use super::source::{self, Encoding};
 use super::KeyError;
+use crate::crypto::digest;
+use crate::crypto::rsa_enc::{self, RsaEncError};
 use crate::signer::SignatureScheme;
 
 /// An RSA public key, parsed once and reused for every verification.
@@ -153,8 +155,8 @@ impl RsaPublicKey {
     /// `SHA256:` + lowercase hex of SHA-256 over the modulus bytes: a short way to
     /// tell keys apart (equal for a private key and its certificate).
     pub fn fingerprint(&self) -> String {
-        let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &self.inner.modulus);
-        format!("SHA256:{}", crate::hex::lower(d.as_ref()))
+        let d = digest::sha256(&self.inner.modulus);
+        format!("SHA256:{}", crate::hex::lower(&d))
     }
 
     /// The PKCS#1 `RSAPublicKey` DER.
@@ -190,8 +192,25 @@ impl RsaPublicKey {
 }
 
 impl RsaPublicKey {
+    /// RSA-OAEP (SHA-1, MGF1-SHA-1) encryption, as WeChat Pay uses for sensitive fields.
+    ///
+    /// ```
+    /// # use chop::key::RsaPrivateKey;
+    /// # let key = RsaPrivateKey::load(&std::fs::read("../vectors/keys/generated/key-pkcs8.pem").unwrap(), None).unwrap();
+    /// let ct = key.public_key().encrypt_oaep_sha1("张三".as_bytes())?;
+    /// assert_eq!(key.decrypt_oaep_sha1(&ct)?, "张三".as_bytes());
+    /// # Ok::<(), chop::crypto::rsa_enc::RsaEncError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`RsaEncError::TooLong`] for a plaintext over the limit (214 bytes for RSA-2048).
+    pub fn encrypt_oaep_sha1(&self, plaintext: &[u8]) -> Result<Vec<u8>, RsaEncError> {
+        let key = self.oaep_key().ok_or(RsaEncError::Backend)?;
+        rsa_enc::oaep_sha1_encrypt(key, plaintext)
+    }
+
     /// The OAEP encryption key, made once.
-    pub(crate) fn oaep_key(&self) -> Option<&OaepPublicEncryptingKey> {
+    fn oaep_key(&self) -> Option<&OaepPublicEncryptingKey> {
         self.inner
             .oaep
             .get_or_init(|| {

@@ -3,27 +3,15 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-#[cfg(feature = "sm")]
-use crate::crypto::sm::Sm2PublicKey;
-use crate::key::{Certificate, KeyError, RsaPublicKey};
-
-/// A platform certificate's public key, ready to verify responses.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum PlatformKey {
-    /// An RSA key (`RSAwithSHA256`).
-    Rsa(RsaPublicKey),
-    /// An SM2 key (`SM2withSM3`).
-    #[cfg(feature = "sm")]
-    Sm2(Sm2PublicKey),
-}
+use crate::key::{Certificate, KeyError, VerifyingKey};
 
 /// Where the opener finds platform certificates by number (证书编号 in the MP
 /// console — **not** the X.509 serial). Implement it over a database or a
 /// config service; [`PlatformCertificates`] is the in-memory default.
 pub trait PlatformCertStore: Send + Sync + fmt::Debug {
-    /// The key of the certificate with this number.
-    fn get(&self, number: &str) -> Option<PlatformKey>;
+    /// The key of the certificate with this number (RSA for `RSAwithSHA256`,
+    /// SM2 for `SM2withSM3`).
+    fn get(&self, number: &str) -> Option<VerifyingKey>;
     /// Every number held, for error messages.
     fn numbers(&self) -> Vec<String>;
 }
@@ -41,7 +29,7 @@ pub trait PlatformCertStore: Send + Sync + fmt::Debug {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct PlatformCertificates {
-    keys: BTreeMap<String, PlatformKey>,
+    keys: BTreeMap<String, VerifyingKey>,
 }
 
 impl PlatformCertificates {
@@ -55,29 +43,19 @@ impl PlatformCertificates {
         number: impl Into<String>,
         cert: &Certificate,
     ) -> Result<(), KeyError> {
-        let key = match cert.rsa_public_key() {
-            Some(k) => PlatformKey::Rsa(k.clone()),
-            #[cfg(feature = "sm")]
-            None => PlatformKey::Sm2(Sm2PublicKey::from_certificate(cert)?),
-            #[cfg(not(feature = "sm"))]
-            None => {
-                return Err(KeyError::NotRsa {
-                    found: cert.key_algorithm().to_string(),
-                })
-            }
-        };
+        let key = VerifyingKey::from_certificate(cert)?;
         self.keys.insert(number.into(), key);
         Ok(())
     }
 
     /// Adds a key directly.
-    pub fn insert_key(&mut self, number: impl Into<String>, key: PlatformKey) {
-        self.keys.insert(number.into(), key);
+    pub fn insert_key(&mut self, number: impl Into<String>, key: impl Into<VerifyingKey>) {
+        self.keys.insert(number.into(), key.into());
     }
 }
 
 impl PlatformCertStore for PlatformCertificates {
-    fn get(&self, number: &str) -> Option<PlatformKey> {
+    fn get(&self, number: &str) -> Option<VerifyingKey> {
         self.keys.get(number).cloned()
     }
 

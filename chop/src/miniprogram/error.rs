@@ -174,7 +174,7 @@ pub enum OpenError {
         /// The clock's time.
         now: i64,
         /// The allowed difference in seconds.
-        window: i64,
+        window: u32,
     },
     /// The body is not an encrypted body.
     #[error("the response body cannot be read: {0}")]

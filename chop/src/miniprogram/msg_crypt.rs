@@ -13,6 +13,7 @@ use base64::Engine;
 use super::Verified;
 use crate::clock::{random_bytes, RandomError};
 use crate::crypto::cbc::{aes_cbc_decrypt, aes_cbc_encrypt, CbcError, Padding};
+use crate::crypto::digest::{constant_time_eq, sha1_hex};
 use crate::secret::{SecretBytes, SecretString};
 
 /// Base64 that accepts the EncodingAESKey's non-zero trailing bits (the
@@ -33,7 +34,7 @@ const PAD_BLOCK: usize = 32;
 /// let echo = c.verify_url(
 ///     "5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3", "1409659589", "263014780",
 ///     "P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==")?;
-/// assert_eq!(echo.into_inner(), "1616140317555161061");
+/// assert_eq!(echo.into_value(), "1616140317555161061");
 /// # Ok::<(), chop::miniprogram::MsgCryptError>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -211,14 +212,12 @@ impl MsgCrypt {
         timestamp: &str,
         nonce: &str,
         encrypt: &str,
-    ) -> Result<Verified<String>, MsgCryptError> {
+    ) -> Result<Verified<String, ()>, MsgCryptError> {
         let expected = self.signature(timestamp, nonce, encrypt);
-        if aws_lc_rs::constant_time::verify_slices_are_equal(
+        if !constant_time_eq(
             expected.as_bytes(),
             msg_signature.trim().to_ascii_lowercase().as_bytes(),
-        )
-        .is_err()
-        {
+        ) {
             return Err(MsgCryptError::Signature);
         }
         let ct = STANDARD
@@ -235,7 +234,7 @@ impl MsgCrypt {
             });
         }
         let text = String::from_utf8(msg.to_vec()).map_err(|_| MsgCryptError::NotUtf8)?;
-        Ok(Verified::new(text))
+        Ok(Verified::new(text, ()))
     }
 
     /// URL verification in safe mode: checks `msg_signature` and decrypts `echostr`;
@@ -249,7 +248,7 @@ impl MsgCrypt {
         timestamp: &str,
         nonce: &str,
         echostr: &str,
-    ) -> Result<Verified<String>, MsgCryptError> {
+    ) -> Result<Verified<String, ()>, MsgCryptError> {
         self.decrypt(msg_signature, timestamp, nonce, echostr)
     }
 
@@ -324,22 +323,21 @@ pub fn verify_plain_signature(
     timestamp: &str,
     nonce: &str,
     signature: &str,
-) -> Result<Verified<()>, MsgCryptError> {
+) -> Result<Verified<(), ()>, MsgCryptError> {
     let expected = sha1_sorted(&[token.expose(), timestamp, nonce]);
-    if expected != signature.trim().to_ascii_lowercase() {
+    if !constant_time_eq(
+        expected.as_bytes(),
+        signature.trim().to_ascii_lowercase().as_bytes(),
+    ) {
         return Err(MsgCryptError::Signature);
     }
-    Ok(Verified::new(()))
+    Ok(Verified::new((), ()))
 }
 
 fn sha1_sorted(parts: &[&str]) -> String {
     let mut v: Vec<&str> = parts.to_vec();
     v.sort_unstable();
-    let d = aws_lc_rs::digest::digest(
-        &aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY,
-        v.concat().as_bytes(),
-    );
-    d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    sha1_hex(&[v.concat().as_bytes()])
 }
 
 /// Removes the 32-byte PKCS#7 padding and splits the layout into (msg, receive_id).
@@ -391,7 +389,7 @@ mod tests {
             let e = c.encrypt_with(&msg, "1", "2", [5; 16]);
             assert_eq!(STANDARD.decode(&e.encrypt).unwrap().len() % 32, 0);
             let d = c.decrypt(&e.msg_signature, "1", "2", &e.encrypt).unwrap();
-            assert_eq!(d.into_inner().len(), len);
+            assert_eq!(d.into_value().len(), len);
         }
     }
 

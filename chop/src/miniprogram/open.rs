@@ -2,7 +2,6 @@
 //! timestamp and appid, decrypt.
 
 use std::fmt;
-use std::ops::Deref;
 use std::sync::Arc;
 
 use base64::engine::general_purpose::STANDARD;
@@ -10,41 +9,25 @@ use base64::Engine;
 use serde_json::Value;
 
 use super::plaintext::{read_security_fields, PlaintextProblem};
-use super::suite::{self, SymError};
+use super::suite::{self, AppKey, SymError};
 use super::{
-    url_path, Aad, ApiSecurityErrorCode, EncryptedBody, OpenError, PlatformCertStore, PlatformKey,
+    url_path, Aad, ApiSecurityErrorCode, EncryptedBody, OpenError, PlatformCertStore,
     ResponseHeaders, SealError, SignString, Suite, UnverifiedPlatformError,
 };
-use crate::clock::{Clock, SystemClock};
+use crate::clock::{within_window, Clock, SystemClock};
+use crate::key::VerifyingKey;
 use crate::secret::SecretBytes;
 use crate::signer::SignatureScheme;
 
-/// How far (seconds) a response timestamp may be from the clock by default.
-pub const DEFAULT_WINDOW_SECS: i64 = 300;
+pub use crate::clock::DEFAULT_WINDOW_SECS;
 /// The largest response body opened by default (4 MiB).
 pub const DEFAULT_MAX_RESPONSE: usize = 4 << 20;
 
-/// A value whose signature was checked. Only this module makes one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verified<T>(T);
-
-impl<T> Verified<T> {
-    pub(crate) fn new(value: T) -> Self {
-        Self(value)
-    }
-
-    /// The verified value.
-    pub fn into_inner(self) -> T {
-        self.0
-    }
-}
-
-impl<T> Deref for Verified<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
+/// A Mini Program value whose signature was checked, with the exact sign
+/// string `S` that verified (the response's [`SignString`]; `()` for the
+/// message and `rawData` checks, whose signed text holds a secret), the
+/// number of the certificate that verified and `Wechatmp-TimeStamp`.
+pub type Verified<T, S = SignString> = crate::verified::Verified<T, S>;
 
 /// The platform is rotating its certificate and the response verified with the
 /// **retiring** one: download the new certificate.
@@ -66,20 +49,15 @@ impl fmt::Display for CertificateRotation {
     }
 }
 
-/// A verified, decrypted response with every intermediate.
+/// A verified, decrypted response. The sign string, the number of the
+/// certificate that verified and the timestamp are on its [`Verified`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenedResponse {
     /// The decrypted JSON text, exactly as decrypted.
     pub plaintext: String,
-    /// The sign string that verified.
-    pub sign_string: SignString,
     /// The AAD that decrypted.
     pub aad: Aad,
-    /// `Wechatmp-TimeStamp`.
-    pub timestamp: i64,
-    /// The number of the certificate that verified.
-    pub serial: String,
-    /// Set when that certificate is the retiring one.
+    /// Set when the certificate that verified is the retiring one.
     pub rotation: Option<CertificateRotation>,
 }
 
@@ -107,18 +85,16 @@ pub struct OpenedResponse {
 ///     ..Default::default()
 /// };
 /// let opened = opener.open("https://api.weixin.qq.com/wxa/getuserriskrank?access_token=T", &headers, &body)?;
-/// assert!(opened.plaintext.contains(r#""errmsg":"getuserriskrank succ""#));
+/// assert!(opened.value().plaintext.contains(r#""errmsg":"getuserriskrank succ""#));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct ResponseOpener {
-    appid: String,
-    sym_key: SecretBytes,
-    sym_sn: String,
+    app: AppKey,
     suite: Suite,
     certs: Arc<dyn PlatformCertStore>,
     clock: Arc<dyn Clock>,
-    window: i64,
+    window: u32,
     max_body: usize,
 }
 
@@ -131,9 +107,7 @@ impl ResponseOpener {
         certs: impl PlatformCertStore + 'static,
     ) -> Self {
         Self {
-            appid: appid.into(),
-            sym_key,
-            sym_sn: sym_sn.into(),
+            app: AppKey::new(appid, sym_key, sym_sn),
             suite: Suite::AesGcmRsa,
             certs: Arc::new(certs),
             clock: Arc::new(SystemClock),
@@ -156,7 +130,7 @@ impl ResponseOpener {
     }
 
     /// Accepts timestamps at most `secs` away from the clock (default 300).
-    pub fn with_window(mut self, secs: i64) -> Self {
+    pub fn with_window(mut self, secs: u32) -> Self {
         self.window = secs;
         self
     }
@@ -200,9 +174,9 @@ impl ResponseOpener {
         let ts_text = require(&headers.timestamp, "Wechatmp-TimeStamp")?;
         let serial = require(&headers.serial, "Wechatmp-Serial")?;
         let signature = require(&headers.signature, "Wechatmp-Signature")?;
-        if appid != self.appid {
+        if appid != self.app.appid {
             return Err(OpenError::AppidMismatch {
-                expected: self.appid.clone(),
+                expected: self.app.appid.clone(),
                 got: appid.to_string(),
             });
         }
@@ -220,22 +194,28 @@ impl ResponseOpener {
         let raw_sig = STANDARD
             .decode(used_sig)
             .map_err(|_| OpenError::BadSignatureEncoding { header: sig_header })?;
-        let sign_string = SignString::new(path, &self.appid, ts_text, body);
-        let verified = match &key {
-            PlatformKey::Rsa(k) => k.verify(
+        let sign_string = SignString::new(path, &self.app.appid, ts_text, body);
+        let verified = match key.rsa() {
+            Some(k) => k.verify(
                 SignatureScheme::RsaPssSha256,
                 sign_string.as_bytes(),
                 &raw_sig,
             ),
             #[cfg(feature = "sm")]
-            PlatformKey::Sm2(k) => {
+            None => {
                 let settings = match &self.suite {
                     Suite::Sm4GcmSm2(s) => s.clone(),
                     Suite::AesGcmRsa => super::Sm2Settings::default(),
                 };
                 let id = settings.response_id.bytes(&used_serial);
-                k.verify_with_id(id, sign_string.as_bytes(), &raw_sig, settings.encoding)
+                key.verify_sm2_with_id(id, sign_string.as_bytes(), &raw_sig, settings.encoding)
             }
+            #[cfg(not(feature = "sm"))]
+            None => key.verify(
+                SignatureScheme::RsaPssSha256,
+                sign_string.as_bytes(),
+                &raw_sig,
+            ),
         };
         if let Err(source) = verified {
             return Err(OpenError::SignatureMismatch {
@@ -245,7 +225,7 @@ impl ResponseOpener {
             });
         }
         let now = self.clock.now_unix();
-        if now.abs_diff(timestamp) > self.window.unsigned_abs() {
+        if !within_window(timestamp, now, self.window) {
             return Err(OpenError::Stale {
                 timestamp,
                 now,
@@ -254,10 +234,10 @@ impl ResponseOpener {
         }
 
         let encrypted = EncryptedBody::parse(body)?;
-        let aad = Aad::new(path, &self.appid, timestamp, &self.sym_sn);
+        let aad = self.app.aad(path, timestamp);
         let plain = suite::open(
             &self.suite,
-            self.sym_key.expose(),
+            self.app.expose(),
             &encrypted.iv,
             aad.as_bytes(),
             &encrypted.sealed(),
@@ -284,9 +264,9 @@ impl ResponseOpener {
                 PlaintextProblem::Reserved(f) => f.to_string(),
             },
         })?;
-        if fields.appid.as_deref() != Some(self.appid.as_str()) {
+        if fields.appid.as_deref() != Some(self.app.appid.as_str()) {
             return Err(OpenError::PlaintextAppid {
-                expected: self.appid.clone(),
+                expected: self.app.appid.clone(),
                 got: fields.appid,
             });
         }
@@ -296,14 +276,22 @@ impl ResponseOpener {
                 inside: fields.timestamp,
             });
         }
-        Ok(Verified(OpenedResponse {
-            plaintext,
+        let scheme = if key.rsa().is_some() {
+            SignatureScheme::RsaPssSha256
+        } else {
+            SignatureScheme::Sm2Sm3
+        };
+        Ok(Verified::new(
+            OpenedResponse {
+                plaintext,
+                aad,
+                rotation,
+            },
             sign_string,
-            aad,
-            timestamp,
-            serial: used_serial,
-            rotation,
-        }))
+        )
+        .by_key(Some(used_serial))
+        .at(timestamp)
+        .with_scheme(scheme))
     }
 
     /// [`ResponseOpener::open`] for an `http::Response` (headers read with
@@ -368,7 +356,7 @@ struct Chosen<'a> {
     signature: &'a str,
     header: &'static str,
     rotation: Option<CertificateRotation>,
-    key: PlatformKey,
+    key: VerifyingKey,
 }
 
 fn require<'a>(value: &'a Option<String>, header: &'static str) -> Result<&'a str, OpenError> {

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::Verified;
 use crate::crypto::cbc::{aes_cbc_decrypt, CbcError, Padding};
+use crate::crypto::digest::{constant_time_eq, sha1_hex};
 use crate::secret::SecretString;
 
 /// The `watermark` object inside decrypted open data.
@@ -150,14 +151,7 @@ pub fn decrypt_open_data(
 /// assert_eq!(raw_data_signature(raw.as_bytes(), &SecretString::new("k")).len(), 40);
 /// ```
 pub fn raw_data_signature(raw_data: &[u8], session_key: &SecretString) -> String {
-    let mut ctx = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY);
-    ctx.update(raw_data);
-    ctx.update(session_key.expose().as_bytes());
-    ctx.finish()
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    sha1_hex(&[raw_data, session_key.expose().as_bytes()])
 }
 
 /// Checks a `signature` sent with `rawData` (hex, any case).
@@ -168,15 +162,13 @@ pub fn verify_raw_data(
     raw_data: &[u8],
     signature: &str,
     session_key: &SecretString,
-) -> Result<Verified<()>, OpenDataError> {
+) -> Result<Verified<(), ()>, OpenDataError> {
     let expected = raw_data_signature(raw_data, session_key);
     let given = signature.trim().to_ascii_lowercase();
-    if aws_lc_rs::constant_time::verify_slices_are_equal(expected.as_bytes(), given.as_bytes())
-        .is_err()
-    {
+    if !constant_time_eq(expected.as_bytes(), given.as_bytes()) {
         return Err(OpenDataError::RawDataSignature);
     }
-    Ok(Verified::new(()))
+    Ok(Verified::new((), ()))
 }
 
 fn decode(field: &'static str, b64: &str, expected: usize) -> Result<Vec<u8>, OpenDataError> {

@@ -6,13 +6,14 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use base64::Engine;
 
 use super::plaintext::{add_security_fields, PlaintextProblem};
-use super::suite::{self, SymError};
+use super::suite::{self, AppKey, SymError};
 #[cfg(feature = "sm")]
 use super::Sm2Settings;
 use super::{url_path, Aad, EncryptedBody, SealError, SignString, Suite, IV_LEN};
 use crate::clock::{random_bytes, Clock, RandomError, SystemClock};
+use crate::instructions::{SetMode, SigningInstructions};
 #[cfg(feature = "sm")]
-use crate::crypto::sm::Sm2PrivateKey;
+use crate::key::Sm2PrivateKey;
 use crate::secret::SecretBytes;
 use crate::signer::{SignatureScheme, Signer};
 
@@ -71,9 +72,7 @@ impl SealInputs {
 /// ```
 #[derive(Debug, Clone)]
 pub struct RequestSealer {
-    appid: String,
-    sym_key: SecretBytes,
-    sym_sn: String,
+    app: AppKey,
     asym_sn: Option<String>,
     key: RequestKey,
     suite: Suite,
@@ -108,10 +107,12 @@ pub struct SealedRequest {
     pub sign_string: SignString,
     /// Base64 of the signature.
     pub signature: String,
-    /// The headers to send, in order: `Wechatmp-Appid`, `Wechatmp-TimeStamp`,
-    /// `Wechatmp-Signature`, `Wechatmp-Serial` (when the asymmetric key number
-    /// is configured) and `Content-Type`.
+    /// The headers to send, in order, named as the guide writes them:
+    /// `Wechatmp-Appid`, `Wechatmp-TimeStamp`, `Wechatmp-Signature`,
+    /// `Wechatmp-Serial` (when the asymmetric key number is configured) and
+    /// `Content-Type`. [`SealedRequest::instructions`] holds the same, ready to set.
     pub headers: Vec<(&'static str, String)>,
+    instructions: SigningInstructions,
 }
 
 impl RequestSealer {
@@ -126,9 +127,7 @@ impl RequestSealer {
         signer: impl Signer + 'static,
     ) -> Self {
         Self {
-            appid: appid.into(),
-            sym_key,
-            sym_sn: sym_sn.into(),
+            app: AppKey::new(appid, sym_key, sym_sn),
             asym_sn: None,
             key: RequestKey::Rsa(Arc::new(signer)),
             suite: Suite::AesGcmRsa,
@@ -152,9 +151,7 @@ impl RequestSealer {
         asym_sn: impl Into<String>,
     ) -> Self {
         Self {
-            appid: appid.into(),
-            sym_key,
-            sym_sn: sym_sn.into(),
+            app: AppKey::new(appid, sym_key, sym_sn),
             asym_sn: Some(asym_sn.into()),
             key: RequestKey::Sm2(Arc::new(key)),
             suite: Suite::sm(),
@@ -228,22 +225,22 @@ impl RequestSealer {
                 max: self.max_body,
             });
         }
-        check_field("appid", &self.appid)?;
-        check_field("symmetric key number (sn)", &self.sym_sn)?;
+        check_field("appid", &self.app.appid)?;
+        check_field("symmetric key number (sn)", &self.app.sn)?;
         if let Some(sn) = &self.asym_sn {
             check_field("asymmetric key number (sn)", sn)?;
         }
         let path = url_path(url)?;
-        let plaintext = add_security_fields(data, &inputs.nonce, &self.appid, inputs.timestamp)
+        let plaintext = add_security_fields(data, &inputs.nonce, &self.app.appid, inputs.timestamp)
             .map_err(|p| match p {
                 PlaintextProblem::NotJson(reason) => SealError::NotJson { reason },
                 PlaintextProblem::NotObject(found) => SealError::NotAnObject { found },
                 PlaintextProblem::Reserved(field) => SealError::ReservedField { field },
             })?;
-        let aad = Aad::new(path, &self.appid, inputs.timestamp, &self.sym_sn);
+        let aad = self.app.aad(path, inputs.timestamp);
         let sealed = suite::seal(
             &self.suite,
-            self.sym_key.expose(),
+            self.app.expose(),
             &inputs.iv,
             aad.as_bytes(),
             plaintext.as_bytes(),
@@ -264,11 +261,11 @@ impl RequestSealer {
         })?;
         let encrypted = EncryptedBody::from_sealed(&inputs.iv, &sealed);
         let body = encrypted.to_json();
-        let sign_string = SignString::new(path, &self.appid, inputs.timestamp, body.as_bytes());
+        let sign_string = SignString::new(path, &self.app.appid, inputs.timestamp, body.as_bytes());
         let raw = self.sign(sign_string.as_bytes())?;
         let signature = STANDARD.encode(raw);
         let mut headers = vec![
-            ("Wechatmp-Appid", self.appid.clone()),
+            ("Wechatmp-Appid", self.app.appid.clone()),
             ("Wechatmp-TimeStamp", inputs.timestamp.to_string()),
             ("Wechatmp-Signature", signature.clone()),
         ];
@@ -276,6 +273,16 @@ impl RequestSealer {
             headers.push(("Wechatmp-Serial", sn.clone()));
         }
         headers.push(("Content-Type", "application/json".to_string()));
+        let mut instructions = SigningInstructions::default();
+        for (name, value) in &headers {
+            let sensitive = *name == "Wechatmp-Signature";
+            instructions
+                .set_header(name, value, SetMode::Replace, sensitive)
+                .map_err(|e| SealError::Field {
+                    field: "header",
+                    reason: e.to_string(),
+                })?;
+        }
         Ok(SealedRequest {
             url_path: path.to_string(),
             timestamp: inputs.timestamp,
@@ -286,26 +293,37 @@ impl RequestSealer {
             sign_string,
             signature,
             headers,
+            instructions,
         })
     }
 }
 
 impl SealedRequest {
-    /// The headers as an `http::HeaderMap`, to set on a request.
+    /// The headers to set, `Wechatmp-Signature` marked sensitive.
+    pub fn instructions(&self) -> &SigningInstructions {
+        &self.instructions
+    }
+
+    /// Sets the headers and the sealed body on `request` (a POST to the URL
+    /// that was sealed for).
     ///
-    /// # Errors
-    /// [`SealError::Field`] when a value cannot go into an HTTP header (checked
-    /// values always can).
-    pub fn header_map(&self) -> Result<http::HeaderMap, SealError> {
-        let mut map = http::HeaderMap::with_capacity(self.headers.len());
-        for (name, value) in &self.headers {
-            let v = http::HeaderValue::from_str(value).map_err(|_| SealError::Field {
-                field: "header",
-                reason: format!("the value of {name} cannot go into an HTTP header"),
-            })?;
-            map.insert(*name, v);
-        }
-        Ok(map)
+    /// ```
+    /// # use chop::key::RsaPrivateKey;
+    /// # use chop::miniprogram::RequestSealer;
+    /// # use chop::secret::SecretBytes;
+    /// # let pem = std::fs::read("../vectors/keys/miniprogram/api_signature_app_private_key_97845f6ed842ea860df6fdf65941ff56.pem").unwrap();
+    /// # let sealer = RequestSealer::new("wxba6223c06417af7b", SecretBytes::new(vec![7; 32]), "fa05fe1e5bcc79b81ad5ad4b58acf787", RsaPrivateKey::load(&pem, None)?);
+    /// let url = "https://api.weixin.qq.com/wxa/getuserriskrank?access_token=ACCESS_TOKEN";
+    /// let sealed = sealer.seal(url, br#"{"openid":"o","scene":0}"#)?;
+    /// let mut req = http::Request::post(url).body(String::new())?;
+    /// sealed.apply_to(&mut req);
+    /// assert!(req.headers()["wechatmp-signature"].is_sensitive());
+    /// assert_eq!(req.body(), &sealed.body);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply_to<B: From<String>>(&self, request: &mut http::Request<B>) {
+        self.instructions.apply_to(request);
+        *request.body_mut() = B::from(self.body.clone());
     }
 }
 

@@ -3,9 +3,11 @@
 
 use std::fmt;
 
+use super::message::Aad;
 use crate::crypto::aead::{self, AeadError};
 #[cfg(feature = "sm")]
 pub use crate::crypto::sm::Sm2Encoding;
+use crate::secret::SecretBytes;
 
 /// The pair of algorithms configured for the app in the MP console
 /// (开发 → 开发管理 → 开发设置 → API安全).
@@ -130,6 +132,36 @@ impl fmt::Display for Suite {
     }
 }
 
+/// An app's API symmetric key (API对称密钥) with its number (对称密钥编号)
+/// and the appid: what sealing and opening both put in the AAD and the
+/// cipher. Zeroized and redacted as [`SecretBytes`].
+#[derive(Debug, Clone)]
+pub(crate) struct AppKey {
+    pub(crate) appid: String,
+    key: SecretBytes,
+    pub(crate) sn: String,
+}
+
+impl AppKey {
+    pub(crate) fn new(appid: impl Into<String>, key: SecretBytes, sn: impl Into<String>) -> Self {
+        Self {
+            appid: appid.into(),
+            key,
+            sn: sn.into(),
+        }
+    }
+
+    /// The AAD `urlpath|appid|timestamp|sn`.
+    pub(crate) fn aad(&self, url_path: &str, timestamp: i64) -> Aad {
+        Aad::new(url_path, &self.appid, timestamp, &self.sn)
+    }
+
+    /// The key bytes.
+    pub(crate) fn expose(&self) -> &[u8] {
+        self.key.expose()
+    }
+}
+
 /// Why the symmetric cipher failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum SymError {
@@ -149,13 +181,7 @@ pub(crate) fn seal(
     aad: &[u8],
     plaintext: &[u8],
 ) -> Result<Vec<u8>, SymError> {
-    check_key(suite, key)?;
-    let r = match suite {
-        Suite::AesGcmRsa => aead::aes_gcm_seal(key, iv, aad, plaintext),
-        #[cfg(feature = "sm")]
-        Suite::Sm4GcmSm2(_) => aead::sm4_gcm_seal(key, iv, aad, plaintext),
-    };
-    r.map_err(|e| sym_error(suite, key, e))
+    gcm(suite, Gcm::Seal, key, iv, aad, plaintext)
 }
 
 /// GCM-opens `ciphertext || tag`.
@@ -166,11 +192,33 @@ pub(crate) fn open(
     aad: &[u8],
     sealed: &[u8],
 ) -> Result<Vec<u8>, SymError> {
+    gcm(suite, Gcm::Open, key, iv, aad, sealed)
+}
+
+/// Which way [`gcm`] goes.
+#[derive(Clone, Copy)]
+enum Gcm {
+    Seal,
+    Open,
+}
+
+/// The suite's GCM cipher, one way or the other.
+fn gcm(
+    suite: &Suite,
+    way: Gcm,
+    key: &[u8],
+    iv: &[u8],
+    aad: &[u8],
+    data: &[u8],
+) -> Result<Vec<u8>, SymError> {
     check_key(suite, key)?;
-    let r = match suite {
-        Suite::AesGcmRsa => aead::aes_gcm_open(key, iv, aad, sealed),
+    let r = match (suite, way) {
+        (Suite::AesGcmRsa, Gcm::Seal) => aead::aes_gcm_seal(key, iv, aad, data),
+        (Suite::AesGcmRsa, Gcm::Open) => aead::aes_gcm_open(key, iv, aad, data),
         #[cfg(feature = "sm")]
-        Suite::Sm4GcmSm2(_) => aead::sm4_gcm_open(key, iv, aad, sealed),
+        (Suite::Sm4GcmSm2(_), Gcm::Seal) => aead::sm4_gcm_seal(key, iv, aad, data),
+        #[cfg(feature = "sm")]
+        (Suite::Sm4GcmSm2(_), Gcm::Open) => aead::sm4_gcm_open(key, iv, aad, data),
     };
     r.map_err(|e| sym_error(suite, key, e))
 }

@@ -43,9 +43,10 @@ use super::error_body::ErrorBody;
 use super::platform::PlatformKey;
 use super::resource::{ApiV3Key, DecryptError, EncryptedResource};
 use super::store::PlatformKeyStore;
-use super::verify::{ResponseVerifier, VerifyError};
+use super::verify::ResponseVerifier;
+use super::verify_error::VerifyError;
 use super::SignatureHeaders;
-use crate::clock::Clock;
+use crate::clock::{Clock, FixedClock};
 use crate::key::{Certificate, KeyError};
 
 /// The AAD WeChat Pay uses for `encrypt_certificate`.
@@ -108,6 +109,25 @@ pub enum Trust<'a> {
     /// With the downloaded certificates themselves (trust on first use), at the
     /// clock's time and the default window.
     FirstUse(&'a dyn Clock),
+    /// With the keys of the verifier's store; a download signed by a key the
+    /// store does not hold (the first one, or one after a missed rotation) as
+    /// [`Bootstrap`] says. What a refresher that keeps a store up to date uses.
+    Bootstrap(&'a ResponseVerifier, Bootstrap),
+}
+
+/// How a download signed by a key the store does not hold is trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Bootstrap {
+    /// It is trusted by its own signature, made with a certificate it
+    /// contains: consistent, and decrypted with the APIv3 key that only
+    /// WeChat Pay and the merchant hold, but not proven by a key trusted
+    /// before (wechatpay-apache-httpclient's auto-update does the same). A
+    /// download signed by a key held is verified with it.
+    #[default]
+    TrustOnFirstUse,
+    /// Every download is verified with keys already in the store: seed it with
+    /// a certificate you checked (e.g. with [`verify_chain`]).
+    KnownKeysOnly,
 }
 
 /// Why a `/v3/certificates` response could not be used.
@@ -163,6 +183,10 @@ pub enum CertsError {
     /// The response signature did not verify.
     #[error("the /v3/certificates response did not verify")]
     Verify(#[source] VerifyError),
+    /// The store is empty and [`Bootstrap::KnownKeysOnly`] forbids trusting a
+    /// first download by itself.
+    #[error("no platform key is configured to verify the first /v3/certificates download: add a certificate you checked to the store, or use Bootstrap::TrustOnFirstUse")]
+    NoTrustedKey,
 }
 
 impl CertificatesResponse {
@@ -244,19 +268,37 @@ pub fn verify_download(
     body: &[u8],
     trust: Trust<'_>,
 ) -> Result<CertificateDownload, CertsError> {
+    let first_use = |now: i64| {
+        let keys = certificates
+            .iter()
+            .filter_map(|c| PlatformKey::certificate(c.certificate.clone()).ok());
+        let v = ResponseVerifier::new(keys).with_clock(FixedClock(now));
+        v.verify(headers, body).map(|v| v.map(|_| ()))
+    };
     let (verified_by, tofu) = match trust {
-        Trust::Verifier(v) => (v.verify(headers, body), false),
-        Trust::FirstUse(clock) => {
-            let keys = certificates
-                .iter()
-                .filter_map(|c| PlatformKey::certificate(c.certificate.clone()).ok());
-            let v = ResponseVerifier::new(keys).with_clock(FixedNow(clock.now_unix()));
-            (v.verify(headers, body), true)
+        Trust::Verifier(v) => (v.verify(headers, body).map(|v| v.map(|_| ())), false),
+        Trust::FirstUse(clock) => (first_use(clock.now_unix()), true),
+        Trust::Bootstrap(v, bootstrap) => {
+            let by_itself = bootstrap == Bootstrap::TrustOnFirstUse;
+            if v.store().keys().is_empty() {
+                if !by_itself {
+                    return Err(CertsError::NoTrustedKey);
+                }
+                (first_use(v.now()), true)
+            } else {
+                match v.verify(headers, body) {
+                    Err(VerifyError::UnknownSerial { .. }) if by_itself => {
+                        (first_use(v.now()), true)
+                    }
+                    other => (other.map(|v| v.map(|_| ())), false),
+                }
+            }
         }
     };
     let verified_by = verified_by
         .map_err(CertsError::Verify)?
-        .serial()
+        .key_id()
+        .unwrap_or_default()
         .to_string();
     Ok(CertificateDownload {
         certificates,
@@ -293,15 +335,5 @@ impl CertificateDownload {
             .iter()
             .filter_map(|c| PlatformKey::certificate(c.certificate.clone()).ok())
             .collect()
-    }
-}
-
-/// A clock frozen at one reading (so that a borrowed clock can seed a verifier).
-#[derive(Debug, Clone, Copy)]
-struct FixedNow(i64);
-
-impl Clock for FixedNow {
-    fn now_unix(&self) -> i64 {
-        self.0
     }
 }

@@ -1,6 +1,8 @@
 //! The four signature headers of WeChat Pay responses and callbacks.
 
-use super::VerifyError;
+use super::error_body::ErrorBody;
+use super::message::SignString;
+use super::verify_error::VerifyError;
 
 /// `Wechatpay-Timestamp`.
 pub const TIMESTAMP: &str = "Wechatpay-Timestamp";
@@ -90,10 +92,51 @@ impl SignatureHeaders {
     /// [`VerifyError::MissingHeaders`] naming every absent header (a value that
     /// is not visible ASCII counts as absent).
     pub fn from_header_map(map: &http::HeaderMap) -> Result<Self, VerifyError> {
-        Self::from_pairs(
-            map.iter()
-                .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?))),
-        )
+        Self::from_pairs(header_pairs(map))
+    }
+
+    /// Reads the headers of a whole response, applying WeChat Pay's rule for
+    /// answers it does not sign: an error status (not 2xx) with none of the
+    /// four signature headers is an unsigned error response.
+    ///
+    /// ```
+    /// use chop::wechatpay::{SignatureHeaders, VerifyError};
+    /// let body = r#"{"code":"SIGN_ERROR","message":"错误的签名,验签失败"}"#;
+    /// let e = SignatureHeaders::of_response(401, [("Content-Type", "application/json")], body.as_bytes()).unwrap_err();
+    /// assert!(matches!(e, VerifyError::UnsignedErrorResponse { status: 401, error: Some(_) }));
+    /// ```
+    ///
+    /// # Errors
+    /// [`VerifyError::UnsignedErrorResponse`] with the parsed error body, or
+    /// [`VerifyError::MissingHeaders`] as [`SignatureHeaders::from_pairs`].
+    pub fn of_response<K, V>(
+        status: u16,
+        pairs: impl IntoIterator<Item = (K, V)>,
+        body: &[u8],
+    ) -> Result<Self, VerifyError>
+    where
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        let pairs: Vec<(K, V)> = pairs.into_iter().collect();
+        let signed = pairs.iter().any(|(k, _)| {
+            [TIMESTAMP, NONCE, SIGNATURE, SERIAL]
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(k.as_ref().trim()))
+        });
+        if !(200..300).contains(&status) && !signed {
+            return Err(VerifyError::UnsignedErrorResponse {
+                status,
+                error: ErrorBody::parse(body).ok().map(Box::new),
+            });
+        }
+        Self::from_pairs(pairs)
+    }
+
+    /// The sign string these headers claim to sign over `body`:
+    /// `TIMESTAMP\nNONCE\nBODY\n`, the timestamp and nonce exactly as received.
+    pub fn sign_string(&self, body: &[u8]) -> SignString {
+        SignString::response(&self.timestamp, &self.nonce, body)
     }
 
     /// Parses a text block of `Name: value` lines (a saved request, the CLI's
@@ -104,13 +147,12 @@ impl SignatureHeaders {
     pub fn from_text(text: &str) -> Result<Self, VerifyError> {
         Self::from_pairs(text.lines().filter_map(|l| l.split_once(':')))
     }
+}
 
-    /// Whether none of the four signature headers is present in `pairs`.
-    pub(crate) fn none_in(map: &http::HeaderMap) -> bool {
-        [TIMESTAMP, NONCE, SIGNATURE, SERIAL]
-            .iter()
-            .all(|n| !map.contains_key(*n))
-    }
+/// The headers of `map` whose values are text, as `(name, value)` pairs.
+pub(crate) fn header_pairs(map: &http::HeaderMap) -> impl Iterator<Item = (&str, &str)> {
+    map.iter()
+        .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))
 }
 
 #[cfg(test)]
@@ -138,8 +180,14 @@ mod tests {
         m.insert("wechatpay-serial", "S".parse().unwrap());
         let h = SignatureHeaders::from_header_map(&m).unwrap();
         assert_eq!((h.timestamp.as_str(), h.serial.as_str()), ("1", "S"));
-        assert!(!SignatureHeaders::none_in(&m));
-        assert!(SignatureHeaders::none_in(&http::HeaderMap::new()));
+        assert!(SignatureHeaders::of_response(500, header_pairs(&m), b"").is_ok());
+        assert!(matches!(
+            SignatureHeaders::of_response(500, header_pairs(&http::HeaderMap::new()), b""),
+            Err(VerifyError::UnsignedErrorResponse {
+                status: 500,
+                error: None
+            })
+        ));
     }
 
     #[test]

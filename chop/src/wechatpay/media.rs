@@ -33,8 +33,7 @@ struct Meta<'a> {
 impl MediaUpload {
     /// Describes the upload of `content` under `filename`.
     pub fn new(filename: &str, content: &[u8]) -> Self {
-        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, content);
-        let sha256 = crate::hex::lower(digest.as_ref());
+        let sha256 = crate::hex::lower(&crate::crypto::digest::sha256(content));
         let meta = serde_json::to_string(&Meta {
             filename,
             sha256: &sha256,

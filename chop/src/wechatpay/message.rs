@@ -47,14 +47,35 @@ impl SignString {
         check_method(method)?;
         let target = request_target(url)?;
         super::authorization::check_field("nonce", nonce)?;
-        let ts = timestamp.to_string();
-        Ok(Self(crate::exact::lines(&[
+        Ok(Self::received(
+            method,
+            &target,
+            &timestamp.to_string(),
+            nonce,
+            body,
+        ))
+    }
+
+    /// The request sign string exactly as the receiver rebuilds it: the method,
+    /// request target (path and query), timestamp and nonce as received — the
+    /// timestamp as the text of the Authorization header, even when it is not
+    /// a number — and the body bytes. Nothing is checked, so what the sender
+    /// signed (a lowercase method, a malformed timestamp) can be verified or
+    /// diagnosed as it is.
+    ///
+    /// ```
+    /// use chop::wechatpay::SignString;
+    /// let s = SignString::received("get", "/v3/x", "0x1", "N", b"");
+    /// assert_eq!(s.as_bytes(), b"get\n/v3/x\n0x1\nN\n\n");
+    /// ```
+    pub fn received(method: &str, target: &str, timestamp: &str, nonce: &str, body: &[u8]) -> Self {
+        Self(crate::exact::lines(&[
             method.as_bytes(),
             target.as_bytes(),
-            ts.as_bytes(),
+            timestamp.as_bytes(),
             nonce.as_bytes(),
             body,
-        ])))
+        ]))
     }
 
     /// Builds a response or callback sign string `TIMESTAMP\nNONCE\nBODY\n`.

@@ -42,7 +42,8 @@ pub use payloads::{Payer, RefundAmount, RefundNotification, Transaction, Transac
 
 use super::replay::SeenIds;
 use super::resource::{ApiV3Key, DecryptError, EncryptedResource};
-use super::verify::{ResponseVerifier, Verified, VerifyError};
+use super::verify::{ResponseVerifier, Verified};
+use super::verify_error::VerifyError;
 use super::SignatureHeaders;
 
 /// The callback envelope.

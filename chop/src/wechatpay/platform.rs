@@ -14,9 +14,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-#[cfg(feature = "sm")]
-use crate::crypto::sm::Sm2PublicKey;
-use crate::key::{BadSignature, Certificate, KeyError, RsaPublicKey, Validity};
+use crate::key::{BadSignature, Certificate, KeyError, Validity, VerifyingKey};
 use crate::signer::SignatureScheme;
 
 /// The prefix of WeChat Pay public key ids.
@@ -46,13 +44,6 @@ struct Inner {
     key: VerifyingKey,
 }
 
-/// The public key itself: RSA, or SM2 for the 国密 variant.
-enum VerifyingKey {
-    Rsa(RsaPublicKey),
-    #[cfg(feature = "sm")]
-    Sm2(Sm2PublicKey),
-}
-
 /// Where a [`PlatformKey`] comes from.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -70,21 +61,7 @@ impl PlatformKey {
     /// # Errors
     /// [`KeyError::NotRsa`] when the certificate holds neither an RSA nor an SM2 key.
     pub fn certificate(cert: Certificate) -> Result<Self, KeyError> {
-        let key = match cert.rsa_public_key() {
-            Some(rsa) => VerifyingKey::Rsa(rsa.clone()),
-            #[cfg(feature = "sm")]
-            None => VerifyingKey::Sm2(Sm2PublicKey::from_certificate(&cert).map_err(|_| {
-                KeyError::NotRsa {
-                    found: cert.key_algorithm().to_string(),
-                }
-            })?),
-            #[cfg(not(feature = "sm"))]
-            None => {
-                return Err(KeyError::NotRsa {
-                    found: cert.key_algorithm().to_string(),
-                })
-            }
-        };
+        let key = VerifyingKey::from_certificate(&cert)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 id: cert.serial_hex(),
@@ -94,26 +71,14 @@ impl PlatformKey {
         })
     }
 
-    /// The 国密 WeChat Pay public key (SM2) with its id.
-    #[cfg(feature = "sm")]
-    pub fn sm2_public_key(id: impl Into<String>, key: Sm2PublicKey) -> Self {
-        Self {
-            inner: Arc::new(Inner {
-                id: id.into(),
-                source: KeySource::PublicKey,
-                key: VerifyingKey::Sm2(key),
-            }),
-        }
-    }
-
     /// The WeChat Pay public key with its id (`PUB_KEY_ID_…`, from the merchant
-    /// platform), kept verbatim.
-    pub fn public_key(id: impl Into<String>, key: RsaPublicKey) -> Self {
+    /// platform), kept verbatim: an RSA key, or the 国密 SM2 key.
+    pub fn public_key(id: impl Into<String>, key: impl Into<VerifyingKey>) -> Self {
         Self {
             inner: Arc::new(Inner {
                 id: id.into(),
                 source: KeySource::PublicKey,
-                key: VerifyingKey::Rsa(key),
+                key: key.into(),
             }),
         }
     }
@@ -137,31 +102,18 @@ impl PlatformKey {
         }
     }
 
-    /// The RSA public key, unless this is an SM2 key.
-    pub fn rsa(&self) -> Option<&RsaPublicKey> {
-        match &self.inner.key {
-            VerifyingKey::Rsa(k) => Some(k),
-            #[cfg(feature = "sm")]
-            VerifyingKey::Sm2(_) => None,
-        }
-    }
-
-    /// The SM2 public key, for a 国密 key.
-    #[cfg(feature = "sm")]
-    pub fn sm2(&self) -> Option<&Sm2PublicKey> {
-        match &self.inner.key {
-            VerifyingKey::Sm2(k) => Some(k),
-            VerifyingKey::Rsa(_) => None,
-        }
+    /// The key that checks the signatures.
+    pub fn verifying_key(&self) -> &VerifyingKey {
+        &self.inner.key
     }
 
     /// The signature scheme WeChat Pay uses with this key: SHA256withRSA
     /// (`WECHATPAY2-SHA256-RSA2048`) or SM2withSM3 (`WECHATPAY2-SM2-WITH-SM3`).
     pub fn scheme(&self) -> SignatureScheme {
-        match &self.inner.key {
-            VerifyingKey::Rsa(_) => SignatureScheme::RsaPkcs1Sha256,
-            #[cfg(feature = "sm")]
-            VerifyingKey::Sm2(_) => SignatureScheme::Sm2Sm3,
+        if self.inner.key.fits(SignatureScheme::Sm2Sm3) {
+            SignatureScheme::Sm2Sm3
+        } else {
+            SignatureScheme::RsaPkcs1Sha256
         }
     }
 
@@ -171,11 +123,7 @@ impl PlatformKey {
     /// # Errors
     /// [`BadSignature`] when it does not verify.
     pub fn verify_signature(&self, message: &[u8], signature: &[u8]) -> Result<(), BadSignature> {
-        match &self.inner.key {
-            VerifyingKey::Rsa(k) => k.verify(SignatureScheme::RsaPkcs1Sha256, message, signature),
-            #[cfg(feature = "sm")]
-            VerifyingKey::Sm2(k) => k.verify(message, signature),
-        }
+        self.inner.key.verify(self.scheme(), message, signature)
     }
 
     /// The certificate's validity; `None` for a public key (it does not expire).

@@ -24,8 +24,8 @@ use base64::Engine;
 
 use super::platform::PlatformKey;
 use super::store::PlatformKeyStore;
-use crate::crypto::rsa_enc::{self, RsaEncError};
-use crate::key::RsaPrivateKey;
+use crate::crypto::rsa_enc::RsaEncError;
+use crate::key::{RsaPrivateKey, VerifyingKey};
 use crate::secret::SecretString;
 
 /// An encrypted field and the id of the key that encrypted it.
@@ -86,18 +86,14 @@ pub fn encrypt_sensitive(
     key: &PlatformKey,
     plaintext: &str,
 ) -> Result<EncryptedField, SensitiveError> {
-    let ct = match key.rsa() {
-        Some(rsa) => rsa_enc::rsa_oaep_sha1_encrypt(rsa, plaintext.as_bytes())
+    let ct = match key.verifying_key() {
+        VerifyingKey::Rsa(rsa) => rsa
+            .encrypt_oaep_sha1(plaintext.as_bytes())
             .map_err(SensitiveError::Rsa)?,
         #[cfg(feature = "sm")]
-        None => match key.sm2() {
-            Some(sm2) => sm2
-                .encrypt(plaintext.as_bytes())
-                .map_err(SensitiveError::Sm2)?,
-            None => return Err(SensitiveError::NoKey { known: vec![] }),
-        },
-        #[cfg(not(feature = "sm"))]
-        None => return Err(SensitiveError::NoKey { known: vec![] }),
+        VerifyingKey::Sm2(sm2) => sm2
+            .encrypt(plaintext.as_bytes())
+            .map_err(SensitiveError::Sm2)?,
     };
     Ok(EncryptedField {
         ciphertext: STANDARD.encode(ct),
@@ -148,8 +144,8 @@ pub fn decrypt_sensitive_with(
             reason: e.to_string(),
         })?;
     let plain = match padding {
-        RsaPadding::OaepSha1 => rsa_enc::rsa_oaep_sha1_decrypt(key, &ct),
-        RsaPadding::Pkcs1v15 => rsa_enc::rsa_pkcs1v15_decrypt(key, &ct),
+        RsaPadding::OaepSha1 => key.decrypt_oaep_sha1(&ct),
+        RsaPadding::Pkcs1v15 => key.decrypt_pkcs1v15(&ct),
     }
     .map_err(SensitiveError::Rsa)?;
     String::from_utf8(plain)
@@ -163,7 +159,7 @@ pub fn decrypt_sensitive_with(
 /// [`SensitiveError`] for bad base64, the wrong key, or non-UTF-8 plaintext.
 #[cfg(feature = "sm")]
 pub fn decrypt_sensitive_sm2(
-    key: &crate::crypto::sm::Sm2PrivateKey,
+    key: &crate::key::Sm2PrivateKey,
     ciphertext_b64: &str,
 ) -> Result<SecretString, SensitiveError> {
     let ct = STANDARD

@@ -4,11 +4,11 @@ use std::sync::Arc;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use http::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 
 use super::authorization::{check_field, Authorization, Schema};
 use super::{RequestError, SignString};
 use crate::clock::{Clock, NonceSource, RandomNonce, SystemClock};
+use crate::instructions::{InvalidHeader, SetMode, SigningInstructions};
 use crate::signer::{SignatureScheme, Signer};
 
 /// The `User-Agent` chop sends when the request has none.
@@ -77,7 +77,8 @@ pub struct RequestSigner {
     nonces: Arc<dyn NonceSource>,
 }
 
-/// The result of signing one request: every intermediate, printable exactly.
+/// The result of signing one request: every intermediate, printable exactly,
+/// and the headers to set ([`SignedRequest::instructions`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedRequest {
     /// The exact bytes that were signed.
@@ -86,12 +87,40 @@ pub struct SignedRequest {
     pub signature: String,
     /// The `Authorization` header.
     pub authorization: Authorization,
+    instructions: SigningInstructions,
 }
 
 impl SignedRequest {
     /// The `Authorization` header value.
     pub fn authorization_header(&self) -> String {
         self.authorization.to_string()
+    }
+
+    /// The headers to set: `Authorization` (marked sensitive), and, when the
+    /// request has none, `Accept: application/json`, a `User-Agent`, for a
+    /// non-empty body `Content-Type: application/json`, and `Wechatpay-Serial`
+    /// when [`SignedRequest::set_wechatpay_serial`] added it.
+    pub fn instructions(&self) -> &SigningInstructions {
+        &self.instructions
+    }
+
+    /// Also sends `Wechatpay-Serial: serial` (the platform certificate serial
+    /// or `PUB_KEY_ID_…` that sensitive fields were encrypted for) unless the
+    /// request names one itself.
+    ///
+    /// # Errors
+    /// [`RequestError::Field`] when `serial` cannot go into the header; the
+    /// instructions are then unchanged.
+    pub fn set_wechatpay_serial(&mut self, serial: &str) -> Result<(), RequestError> {
+        check_field("Wechatpay-Serial", serial)?;
+        self.instructions
+            .set_header("wechatpay-serial", serial, SetMode::IfAbsent, false)
+            .map_err(header_error)
+    }
+
+    /// Sets the headers on `request` (see [`SignedRequest::instructions`]).
+    pub fn apply_to<B>(&self, request: &mut http::Request<B>) {
+        self.instructions.apply_to(request);
     }
 }
 
@@ -131,12 +160,12 @@ impl RequestSigner {
 
     /// A 国密 signer for merchant and partner APIs (`WECHATPAY2-SM2-WITH-SM3`):
     /// SM2 with SM3, user ID `1234567812345678`, DER signature. `key` is an
-    /// SM2 private key (`chop::crypto::sm::Sm2PrivateKey`) or any [`Signer`]
+    /// SM2 private key (`chop::key::Sm2PrivateKey`) or any [`Signer`]
     /// that signs [`SignatureScheme::Sm2Sm3`].
     ///
     /// ```
     /// # #[cfg(feature = "sm")] {
-    /// use chop::crypto::sm::Sm2PrivateKey;
+    /// use chop::key::Sm2PrivateKey;
     /// use chop::wechatpay::RequestSigner;
     /// # let pem = std::fs::read("../vectors/keys/upstream/java_shangmi_sm2_merchant_private_key.pem").unwrap();
     /// let signer = RequestSigner::merchant_sm2("1900009191", "54E7F59ED8DF4570CFB14780EA8152D45A675EE6", Sm2PrivateKey::load(&pem).unwrap());
@@ -233,73 +262,64 @@ impl RequestSigner {
             serial_no: self.serial_no.clone(),
             signature: signature.clone(),
         };
+        let mut instructions = SigningInstructions::default();
+        let json = "application/json";
+        let mut set = |name, value: &str, mode, sensitive| {
+            instructions
+                .set_header(name, value, mode, sensitive)
+                .map_err(header_error)
+        };
+        set(
+            "authorization",
+            &authorization.to_string(),
+            SetMode::Replace,
+            true,
+        )?;
+        set("accept", json, SetMode::IfAbsent, false)?;
+        set("user-agent", USER_AGENT_VALUE, SetMode::IfAbsent, false)?;
+        if !body.is_empty() {
+            set("content-type", json, SetMode::IfAbsent, false)?;
+        }
         Ok(SignedRequest {
             sign_string,
             signature,
             authorization,
+            instructions,
         })
     }
 
-    /// Signs an `http::Request` and sets its headers: `Authorization`,
-    /// `Accept: application/json`, a `User-Agent` and, for a non-empty body,
-    /// `Content-Type: application/json` (the last three only when absent), and
-    /// `Wechatpay-Serial` when `wechatpay_serial` is given (the platform
-    /// certificate serial or `PUB_KEY_ID_…` used to encrypt sensitive fields).
-    ///
-    /// The signed URL is the request URI's path and query; the signed body is
-    /// the request's body bytes.
+    /// Signs an `http::Request` as it will be sent: the signed URL is the
+    /// request URI's path and query, the signed body its body bytes. Set the
+    /// headers with [`SignedRequest::apply_to`].
     ///
     /// ```
     /// # use chop::{clock::*, key::RsaPrivateKey, wechatpay::RequestSigner};
     /// # let pem = std::fs::read("../vectors/keys/seed002/apiclient_test_key.pem").unwrap();
     /// # let signer = RequestSigner::merchant("1900009191", "1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C", RsaPrivateKey::load(&pem, None)?);
     /// let mut req = http::Request::get("https://api.mch.weixin.qq.com/v3/certificates").body(Vec::new())?;
-    /// signer.apply(&mut req, None)?;
-    /// assert!(req.headers()["authorization"].to_str()?.starts_with("WECHATPAY2-SHA256-RSA2048 mchid=\"1900009191\""));
+    /// let signed = signer.sign_request(&req)?;
+    /// signed.apply_to(&mut req);
+    /// let auth = &req.headers()["authorization"];
+    /// assert!(auth.to_str()?.starts_with("WECHATPAY2-SHA256-RSA2048 mchid=\"1900009191\""));
+    /// assert!(auth.is_sensitive());
     /// assert_eq!(req.headers()["accept"], "application/json");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
     /// # Errors
     /// As [`RequestSigner::sign`].
-    pub fn apply<B: AsRef<[u8]>>(
+    pub fn sign_request<B: AsRef<[u8]>>(
         &self,
-        request: &mut http::Request<B>,
-        wechatpay_serial: Option<&str>,
+        request: &http::Request<B>,
     ) -> Result<SignedRequest, RequestError> {
-        let target = request
-            .uri()
-            .path_and_query()
-            .map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
-        let signed = self.sign(request.method().as_str(), &target, request.body().as_ref())?;
-        let has_body = !request.body().as_ref().is_empty();
-        let headers = request.headers_mut();
-        headers.insert(AUTHORIZATION, header_value(&signed.authorization_header())?);
-        headers
-            .entry(ACCEPT)
-            .or_insert(HeaderValue::from_static("application/json"));
-        headers
-            .entry(USER_AGENT)
-            .or_insert(HeaderValue::from_static(USER_AGENT_VALUE));
-        if has_body {
-            headers
-                .entry(CONTENT_TYPE)
-                .or_insert(HeaderValue::from_static("application/json"));
-        }
-        if let Some(serial) = wechatpay_serial {
-            check_field("Wechatpay-Serial", serial)?;
-            headers.insert(
-                HeaderName::from_static("wechatpay-serial"),
-                header_value(serial)?,
-            );
-        }
-        Ok(signed)
+        let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
+        self.sign(request.method().as_str(), target, request.body().as_ref())
     }
 }
 
-fn header_value(s: &str) -> Result<HeaderValue, RequestError> {
-    HeaderValue::from_str(s).map_err(|_| RequestError::Field {
+fn header_error(e: InvalidHeader) -> RequestError {
+    RequestError::Field {
         field: "header",
-        reason: "it contains characters not allowed in an HTTP header".into(),
-    })
+        reason: e.to_string(),
+    }
 }

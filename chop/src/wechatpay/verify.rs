@@ -17,199 +17,32 @@
 //! it again (reordering keys, changing spaces or escapes) change the body, and
 //! the signature no longer matches; read the raw body before any JSON parsing.
 
-use std::fmt;
 use std::sync::Arc;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
-use super::error_body::ErrorBody;
-use super::headers::SignatureHeaders;
+use super::headers::{header_pairs, SignatureHeaders};
 use super::platform::PlatformKey;
 use super::store::{MemoryKeyStore, PlatformKeyStore};
+use super::verify_error::{Skew, VerifyError, SIGNTEST_PREFIX};
 use super::SignString;
-use crate::clock::{Clock, SystemClock};
+use crate::clock::{within_window, Clock, SystemClock};
 use crate::key::format_utc;
 
-/// The default timestamp window, in seconds (5 minutes, as WeChat Pay's SDKs use).
-pub const DEFAULT_WINDOW_SECS: u32 = 300;
+pub use crate::clock::DEFAULT_WINDOW_SECS;
 
-/// The prefix of the probe signatures WeChat Pay sends to check that merchants verify.
-pub const SIGNTEST_PREFIX: &str = "WECHATPAY/SIGNTEST/";
-
-/// A value whose signature was checked. Only chop's verifiers make one.
+/// A WeChat Pay value whose signature was checked, with the exact
+/// `TIMESTAMP\nNONCE\nBODY\n` that verified, the key's serial (or
+/// `PUB_KEY_ID_…`, as the store holds it) and `Wechatpay-Timestamp`.
 ///
 /// ```
 /// # fn use_it(v: chop::wechatpay::Verified<&[u8]>) {
 /// let body: &[u8] = v.value();
-/// println!("signed by {} at {}", v.serial(), v.timestamp());
+/// println!("signed by {:?} at {:?} over {}", v.key_id(), v.timestamp(), v.sign_string().escaped());
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verified<T> {
-    value: T,
-    serial: String,
-    timestamp: i64,
-    nonce: String,
-}
-
-impl<T> Verified<T> {
-    pub(crate) fn new(value: T, serial: String, timestamp: i64, nonce: String) -> Self {
-        Self {
-            value,
-            serial,
-            timestamp,
-            nonce,
-        }
-    }
-
-    /// The verified value.
-    pub fn value(&self) -> &T {
-        &self.value
-    }
-
-    /// The verified value, taken out.
-    pub fn into_value(self) -> T {
-        self.value
-    }
-
-    /// The id of the key that verified it (certificate serial or `PUB_KEY_ID_…`),
-    /// as the store holds it.
-    pub fn serial(&self) -> &str {
-        &self.serial
-    }
-
-    /// `Wechatpay-Timestamp`.
-    pub fn timestamp(&self) -> i64 {
-        self.timestamp
-    }
-
-    /// `Wechatpay-Nonce`.
-    pub fn nonce(&self) -> &str {
-        &self.nonce
-    }
-
-    /// Transforms the value, keeping the proof of verification.
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Verified<U> {
-        Verified {
-            value: f(self.value),
-            serial: self.serial,
-            timestamp: self.timestamp,
-            nonce: self.nonce,
-        }
-    }
-
-    /// Transforms the value with a fallible function, keeping the proof.
-    ///
-    /// # Errors
-    /// What `f` returns.
-    pub fn try_map<U, E>(self, f: impl FnOnce(T) -> Result<U, E>) -> Result<Verified<U>, E> {
-        Ok(Verified {
-            value: f(self.value)?,
-            serial: self.serial,
-            timestamp: self.timestamp,
-            nonce: self.nonce,
-        })
-    }
-}
-
-/// Which way a timestamp is off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Skew {
-    /// Older than the window allows (a delayed or replayed message, or a slow clock here).
-    Past,
-    /// Newer than the window allows (a fast clock at WeChat Pay's side, or a slow one here).
-    Future,
-}
-
-/// Why a response or callback did not verify.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum VerifyError {
-    /// Signature headers are absent.
-    #[error("the signature header(s) {} are missing: WeChat Pay sends all four; a proxy or CDN in front of the server may be dropping Wechatpay-* headers (let them through, or receive callbacks directly)", missing.join(", "))]
-    MissingHeaders {
-        /// The names of the absent headers.
-        missing: Vec<&'static str>,
-    },
-    /// An error response (4xx/5xx) without signature headers.
-    #[error("WeChat Pay answered HTTP {status} without signature headers{}: its body cannot be authenticated, treat it as an unverified error", .error.as_ref().map(|e| format!(" ({e})")).unwrap_or_default())]
-    UnsignedErrorResponse {
-        /// The HTTP status.
-        status: u16,
-        /// The error body, when it parses.
-        error: Option<Box<ErrorBody>>,
-    },
-    /// A `WECHATPAY/SIGNTEST/` probe signature.
-    #[error("this is a WeChat Pay signature probe (Wechatpay-Signature starts with {SIGNTEST_PREFIX}): it never verifies; answer it with an error status, as for any bad signature")]
-    Probe,
-    /// `Wechatpay-Timestamp` is not an integer.
-    #[error("Wechatpay-Timestamp `{value}` is not unix seconds")]
-    BadTimestamp {
-        /// The header value.
-        value: String,
-    },
-    /// The timestamp is outside the window.
-    #[error("Wechatpay-Timestamp {timestamp} is {off} s in the {skew} of now ({now}), outside the {window} s window: check this server's clock (NTP), or the message was replayed")]
-    Expired {
-        /// The header's timestamp.
-        timestamp: i64,
-        /// The verifier's now.
-        now: i64,
-        /// Seconds beyond now or before it.
-        off: u64,
-        /// The window in seconds.
-        window: u32,
-        /// Which way.
-        skew: Skew,
-    },
-    /// No key has this serial.
-    #[error("no platform certificate or WeChat Pay public key has the serial `{serial}` (known: {}): download the platform certificates again, or add the WeChat Pay public key (PUB_KEY_ID_…) from the merchant platform", if known.is_empty() { "none".to_string() } else { known.join(", ") })]
-    UnknownSerial {
-        /// `Wechatpay-Serial`.
-        serial: String,
-        /// The ids of the keys that are known.
-        known: Vec<String>,
-    },
-    /// `Wechatpay-Signature-Type` names another algorithm than the key's.
-    #[error("Wechatpay-Signature-Type is `{header}` but the key `{serial}` is for {key_scheme}: configure the {} key (platform certificate or public key) for this signature type", if header.to_ascii_uppercase().contains("SM2") { "国密 (SM2)" } else { "RSA" })]
-    SchemeMismatch {
-        /// The header value.
-        header: String,
-        /// The key's id.
-        serial: String,
-        /// The key's scheme.
-        key_scheme: crate::signer::SignatureScheme,
-    },
-    /// The platform certificate named by the serial is outside its validity.
-    #[error("the platform certificate `{serial}` is not valid now (valid {not_before} to {not_after}): download the platform certificates again (GET /v3/certificates) to get its successor")]
-    CertificateExpired {
-        /// The certificate's serial.
-        serial: String,
-        /// notBefore, `YYYY-MM-DDTHH:MM:SSZ`.
-        not_before: String,
-        /// notAfter, `YYYY-MM-DDTHH:MM:SSZ`.
-        not_after: String,
-    },
-    /// `Wechatpay-Signature` is not base64 (or is empty).
-    #[error("Wechatpay-Signature is not base64 ({reason})")]
-    SignatureEncoding {
-        /// The decoder's complaint.
-        reason: String,
-    },
-    /// The signature does not match.
-    #[error("the signature does not verify with the {key_kind} `{serial}` over the {} byte sign string; {}", sign_string.len(), reserialized.unwrap_or("verify the raw body bytes as received (a framework that parses and re-serializes JSON changes them), and check that the key is WeChat Pay's, not yours"))]
-    BadSignature {
-        /// The key's id.
-        serial: String,
-        /// `platform certificate` or `WeChat Pay public key`.
-        key_kind: &'static str,
-        /// The exact bytes that were checked.
-        sign_string: SignString,
-        /// Why the body looks re-serialized by a framework, when it does.
-        reserialized: Option<&'static str>,
-    },
-}
+pub type Verified<T> = crate::verified::Verified<T, SignString>;
 
 /// Verifies WeChat Pay responses and callbacks against a set of platform keys.
 ///
@@ -228,7 +61,7 @@ pub enum VerifyError {
 ///     .with_clock(FixedClock(1624523846));
 /// let headers = SignatureHeaders::from_text(&headers)?;
 /// let verified = verifier.verify(&headers, &body)?;
-/// assert_eq!(verified.serial(), "D7CE59D1F522D701");
+/// assert_eq!(verified.key_id(), Some("D7CE59D1F522D701"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -287,14 +120,12 @@ impl ResponseVerifier {
         body: &'b [u8],
     ) -> Result<Verified<&'b [u8]>, VerifyError> {
         let (key, timestamp, sig) = self.precheck(headers)?;
-        let sign_string = SignString::response(&headers.timestamp, &headers.nonce, body);
+        let sign_string = headers.sign_string(body);
         self.check(&key, &sign_string, body, &sig)?;
-        Ok(Verified::new(
-            body,
-            key.id().to_string(),
-            timestamp,
-            headers.nonce.clone(),
-        ))
+        Ok(Verified::new(body, sign_string)
+            .by_key(Some(key.id()))
+            .at(timestamp)
+            .with_scheme(key.scheme()))
     }
 
     /// Verifies an `http::Response`: its headers (any case) and body bytes.
@@ -302,7 +133,7 @@ impl ResponseVerifier {
     /// An error status without signature headers gives
     /// [`VerifyError::UnsignedErrorResponse`] carrying the parsed error body.
     /// A signed error response verifies like any other; parse its body with
-    /// [`ErrorBody::parse`].
+    /// [`ErrorBody::parse`](super::ErrorBody::parse).
     ///
     /// # Errors
     /// [`VerifyError`] saying which check failed.
@@ -311,14 +142,11 @@ impl ResponseVerifier {
         response: &'b http::Response<B>,
     ) -> Result<Verified<&'b [u8]>, VerifyError> {
         let body = response.body().as_ref();
-        let status = response.status();
-        if !status.is_success() && SignatureHeaders::none_in(response.headers()) {
-            return Err(VerifyError::UnsignedErrorResponse {
-                status: status.as_u16(),
-                error: ErrorBody::parse(body).ok().map(Box::new),
-            });
-        }
-        let headers = SignatureHeaders::from_header_map(response.headers())?;
+        let headers = SignatureHeaders::of_response(
+            response.status().as_u16(),
+            header_pairs(response.headers()),
+            body,
+        )?;
         self.verify(&headers, body)
     }
 
@@ -377,15 +205,17 @@ impl ResponseVerifier {
             value: value.to_string(),
         })?;
         let now = self.now();
-        let diff = i128::from(now) - i128::from(timestamp);
-        let off = u64::try_from(diff.unsigned_abs()).unwrap_or(u64::MAX);
-        if off > u64::from(self.window) {
+        if !within_window(timestamp, now, self.window) {
             return Err(VerifyError::Expired {
                 timestamp,
                 now,
-                off,
+                off: now.abs_diff(timestamp),
                 window: self.window,
-                skew: if diff > 0 { Skew::Past } else { Skew::Future },
+                skew: if now > timestamp {
+                    Skew::Past
+                } else {
+                    Skew::Future
+                },
             });
         }
         Ok(timestamp)
@@ -405,14 +235,5 @@ impl ResponseVerifier {
                 sign_string: sign_string.clone(),
                 reserialized: super::reserialized::reserialized_hint(body),
             })
-    }
-}
-
-impl fmt::Display for Skew {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Skew::Past => "past",
-            Skew::Future => "future",
-        })
     }
 }

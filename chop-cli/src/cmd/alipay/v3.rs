@@ -140,8 +140,8 @@ pub(crate) fn verify(args: V3VerifyArgs) -> CmdResult {
     match verify_v3_response(&headers, &body, &key) {
         Ok(v) => {
             out.field("verified", json!(true), || "response verified".into());
-            out.field("sign_string", json!(v.get().to_string()), || {
-                format!("sign string:\n  {}", v.get().escaped())
+            out.field("sign_string", json!(v.sign_string().to_string()), || {
+                format!("sign string:\n  {}", v.sign_string().escaped())
             });
             out.finish();
             Ok(Outcome::Ok)

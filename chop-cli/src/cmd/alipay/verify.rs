@@ -116,14 +116,14 @@ fn notify(args: NotifyArgs) -> CmdResult {
             out.field("sign_type", json!(v.sign_type().as_str()), || {
                 format!("sign type: {}", v.sign_type())
             });
-            let with = v.get().rule == chop::alipay::SignTypeRule::Included;
+            let with = v.value().rule == chop::alipay::SignTypeRule::Included;
             out.field("sign_type_signed", json!(with), || {
                 format!(
                     "sign_type {} the signed content",
                     if with { "is part of" } else { "is not part of" }
                 )
             });
-            let kept = v.get().empty_values == chop::alipay::EmptyValues::Kept;
+            let kept = v.value().empty_values == chop::alipay::EmptyValues::Kept;
             out.field("empty_values_signed", json!(kept), || {
                 format!(
                     "empty values {} the signed content",
@@ -134,8 +134,8 @@ fn notify(args: NotifyArgs) -> CmdResult {
                     }
                 )
             });
-            out.field("sign_content", json!(v.sign_content().as_str()), || {
-                format!("signed content:\n  {}", v.sign_content())
+            out.field("sign_content", json!(v.sign_string().as_str()), || {
+                format!("signed content:\n  {}", v.sign_string())
             });
             out.finish();
             Ok(Outcome::Ok)
@@ -152,9 +152,9 @@ fn response(args: ResponseArgs) -> CmdResult {
     match verify_response(&raw, args.method.as_deref(), sign_type, &key) {
         Ok(v) => {
             out.field("verified", json!(true), || "response verified".into());
-            describe_response(&mut out, v.get());
-            out.field("sign_content", json!(v.sign_content().as_str()), || {
-                format!("signed content:\n  {}", v.sign_content())
+            describe_response(&mut out, v.value());
+            out.field("sign_content", json!(v.sign_string().as_str()), || {
+                format!("signed content:\n  {}", v.sign_string())
             });
             out.finish();
             Ok(Outcome::Ok)
@@ -233,13 +233,13 @@ pub(crate) fn phone(args: PhoneArgs) -> CmdResult {
     match phone_number(&response, &args.sign, None, &key, &aes) {
         Ok(v) => {
             out.field("verified", json!(true), || "step 1: sign verified".into());
-            out.field("sign_content", json!(v.sign_content().as_str()), || {
-                format!("signed content:\n  {}", v.sign_content())
+            out.field("sign_content", json!(v.sign_string().as_str()), || {
+                format!("signed content:\n  {}", v.sign_string())
             });
-            out.field("mobile", json!(v.get().mobile), || {
-                format!("step 2: decrypted\nmobile: {}", v.get().mobile)
+            out.field("mobile", json!(v.value().mobile), || {
+                format!("step 2: decrypted\nmobile: {}", v.value().mobile)
             });
-            out.json_only("plaintext", json!(v.get().plaintext));
+            out.json_only("plaintext", json!(v.value().plaintext));
             out.finish();
             Ok(Outcome::Ok)
         }

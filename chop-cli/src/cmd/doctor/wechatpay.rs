@@ -5,8 +5,8 @@ use serde_json::{json, Map, Value};
 
 use chop::clock::{Clock, SystemClock};
 use chop::diagnose::{
-    build_sign_string, check_callback, check_key, check_request_signature, compare_sign_strings,
-    explain_error, unescape_sign_message, CallbackCheck, Comparison, Finding, KeyCheck, RawRequest,
+    check_callback, check_key, check_request_signature, compare_sign_strings, explain_error,
+    CallbackCheck, Comparison, Finding, KeyCheck, RawRequest,
 };
 use chop::key::Certificate;
 use chop::secret::SecretString;
@@ -68,7 +68,7 @@ pub(crate) struct WechatpayArgs {
     #[arg(long)]
     now: Option<i64>,
     /// Callback timestamp window in seconds.
-    #[arg(long, default_value_t = 300)]
+    #[arg(long, default_value_t = chop::clock::DEFAULT_WINDOW_SECS)]
     window: u32,
     /// Print one JSON object (`findings` is the list) instead of text.
     #[arg(long)]
@@ -104,13 +104,14 @@ pub(crate) fn run(args: WechatpayArgs) -> CmdResult {
                 Some(b) => input::read_value(b)?,
                 None => Vec::new(),
             };
-            Some(build_sign_string(
+            let ours = SignString::received(
                 method,
                 &target,
                 args.timestamp.as_deref().unwrap_or_default(),
                 args.nonce.as_deref().unwrap_or_default(),
                 &body,
-            ))
+            );
+            Some(ours.as_bytes().to_vec())
         }
         (None, None) => None,
     };
@@ -122,16 +123,22 @@ pub(crate) fn run(args: WechatpayArgs) -> CmdResult {
     // What you signed vs the request as sent (timestamp and nonce of the Authorization header).
     if let (Some(ours), Some((r, auth))) = (&ours, &request) {
         let sent = r.sign_string(auth);
-        let c = compare_sign_strings(ours, &String::from_utf8_lossy(&sent), Some(sent.len()));
+        let c = compare_sign_strings(
+            ours,
+            &String::from_utf8_lossy(sent.as_bytes()),
+            Some(sent.len()),
+        );
         side_by_side(&mut text, &mut extra, "request", ours, &c, "sent");
         findings.extend(c.causes.iter().map(Finding::from));
     }
     if let Some(v) = &args.error {
         let body = ErrorBody::parse(&input::read_value(v)?)
             .map_err(|e| CliError::from_err("cannot read --error", &e))?;
-        let signed = ours
-            .clone()
-            .or_else(|| request.as_ref().map(|(r, a)| r.sign_string(a)));
+        let signed = ours.clone().or_else(|| {
+            request
+                .as_ref()
+                .map(|(r, a)| r.sign_string(a).as_bytes().to_vec())
+        });
         let report = explain_error(&body, signed.as_deref());
         if let (Some(c), Some(s)) = (&report.comparison, &signed) {
             side_by_side(&mut text, &mut extra, "wechatpay", s, c, "WeChat");
@@ -213,7 +220,9 @@ fn sign_string_value(raw: &[u8]) -> Vec<u8> {
     let t = raw.strip_suffix(b"\n").unwrap_or(raw);
     let t = t.strip_suffix(b"\r").unwrap_or(t);
     match std::str::from_utf8(t) {
-        Ok(s) if s.contains("\\n") && !s.contains('\n') => unescape_sign_message(s),
+        Ok(s) if s.contains("\\n") && !s.contains('\n') => {
+            chop::wechatpay::unescape_sign_message(s)
+        }
         _ => raw.to_vec(),
     }
 }

@@ -127,7 +127,7 @@ fn decrypt(a: DecryptArgs) -> CmdResult {
             &a.common.nonce,
             encrypt.trim(),
         )
-        .map(|v| v.into_inner());
+        .map(|v| v.into_value());
     report(a.common.json, "message", result)
 }
 
@@ -171,7 +171,7 @@ fn verify_url(a: VerifyUrlArgs) -> CmdResult {
             let crypt = crypt(c)?;
             let r = crypt
                 .verify_url(sig, &c.timestamp, &c.nonce, &a.echostr)
-                .map(|v| v.into_inner());
+                .map(|v| v.into_value());
             report(c.json, "echostr", r)
         }
         (None, Some(sig)) => {

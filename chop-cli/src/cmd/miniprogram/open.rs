@@ -65,7 +65,7 @@ pub(crate) struct OpenArgs {
     now: Option<i64>,
     /// Seconds the timestamp may be away from now.
     #[arg(long, default_value_t = DEFAULT_WINDOW_SECS)]
-    window: i64,
+    window: u32,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -104,9 +104,12 @@ pub(crate) fn run(args: OpenArgs) -> CmdResult {
     };
     let mut out = Output::new(args.json);
     match opener.open(&args.url, &headers, &body) {
-        Ok(opened) => {
+        Ok(verified) => {
+            let serial = verified.key_id().unwrap_or_default();
+            let sign_string = verified.sign_string();
+            let opened = verified.value();
             out.field("verified", json!(true), || {
-                format!("verified with platform certificate {}", opened.serial)
+                format!("verified with platform certificate {serial}")
             });
             if let Some(r) = &opened.rotation {
                 out.field("warning", json!(r.to_string()), || format!("warning: {r}"));
@@ -114,18 +117,18 @@ pub(crate) fn run(args: OpenArgs) -> CmdResult {
                     eprintln!("warning: {r}");
                 }
             }
-            out.field("sign_string", json!(opened.sign_string.to_string()), || {
+            out.field("sign_string", json!(sign_string.to_string()), || {
                 format!(
                     "sign string ({} bytes):\n  {}",
-                    opened.sign_string.len(),
-                    opened.sign_string.escaped()
+                    sign_string.len(),
+                    sign_string.escaped()
                 )
             });
             out.field("aad", json!(opened.aad.as_str()), || {
                 format!("aad:\n  {}", opened.aad)
             });
-            out.json_only("serial", json!(opened.serial));
-            out.json_only("timestamp", json!(opened.timestamp));
+            out.json_only("serial", json!(serial));
+            out.json_only("timestamp", json!(verified.timestamp()));
             out.field("plaintext", json!(opened.plaintext), || {
                 format!("plaintext:\n  {}", opened.plaintext)
             });

@@ -6,7 +6,7 @@ use clap::Args;
 use serde_json::{json, Map, Value};
 
 use chop::clock::{Clock, SystemClock};
-use chop::crypto::sm::Sm2PrivateKey;
+use chop::key::Sm2PrivateKey;
 use chop::miniprogram::{RequestSealer, SealInputs};
 
 use super::{read_text, sym_key, SuiteArg};

@@ -224,8 +224,8 @@ fn phone(
     let phone = phone_number(&response, &sign, None, alipay, aes).map_err(|e| super::chain(&e))?;
     Ok(vec![
         format!("response (from my.getPhoneNumber, made with the mock's TEST ONLY Alipay key): {response}"),
-        format!("step 1: sign verified over {} (the response in double quotes)", phone.sign_content().as_str()),
-        format!("step 2: decrypted with the AES key: mobile {}", phone.get().mobile),
+        format!("step 1: sign verified over {} (the response in double quotes)", phone.sign_string().as_str()),
+        format!("step 2: decrypted with the AES key: mobile {}", phone.value().mobile),
     ])
 }
 

@@ -106,7 +106,7 @@ async fn wechatpay(
     let _ = tx
         .send(Accepted {
             id: n.envelope.id.clone(),
-            serial: n.serial.clone(),
+            serial: n.verified.key_id().unwrap_or_default().to_string(),
             out_trade_no: n.payload.out_trade_no.clone(),
             trade_state: n.payload.trade_state.clone(),
             plaintext: n.plaintext.clone(),

@@ -70,9 +70,9 @@ async fn sealed_call(base: &str, state: &chop_mock::MockState) -> Result<Vec<Str
         ),
         format!(
             "answer verified with platform certificate {} over: {}…",
-            o.opened.serial,
+            o.opened.key_id().unwrap_or_default(),
             o.opened
-                .sign_string
+                .sign_string()
                 .escaped()
                 .chars()
                 .take(90)

@@ -185,15 +185,13 @@ pub(super) async fn run(
             .get::<WechatPayVerified>()
             .cloned()
             .ok_or("no verification recorded")?;
-        if before.contains(&v.serial) {
-            return Err(format!("the answer was still signed by {}", v.serial));
+        let serial = v.key_id().unwrap_or_default().to_string();
+        if before.contains(&serial) {
+            return Err(format!("the answer was still signed by {serial}"));
         }
         Ok(vec![
             format!("keys before: {}", before.join(", ")),
-            format!(
-                "answer signed by {}: unknown → one download → verified",
-                v.serial
-            ),
+            format!("answer signed by {serial}: unknown → one download → verified"),
             format!("keys after: {}", store.ids().join(", ")),
         ])
     }
@@ -315,11 +313,16 @@ async fn wrong_key(
     let signed = signer
         .sign("GET", &path, b"")
         .map_err(|e| super::chain(&e))?;
-    let resp = plain_client()
+    let client = plain_client();
+    let mut request = client
         .get(format!("{base}{path}"))
-        .header(http::header::AUTHORIZATION, signed.authorization_header())
-        .header(http::header::ACCEPT, "application/json")
-        .send()
+        .build()
+        .map_err(|e| super::chain(&e))?;
+    signed
+        .instructions()
+        .apply_to_headers(request.headers_mut());
+    let resp = client
+        .execute(request)
         .await
         .map_err(|e| super::chain(&e))?;
     let mut b = http::Response::builder().status(resp.status());
@@ -390,9 +393,9 @@ fn signed_lines(resp: &reqwest::Response) -> Vec<String> {
     if let Some(v) = resp.extensions().get::<WechatPayVerified>() {
         lines.push(format!(
             "answer verified with {} over ({} bytes): {}",
-            v.serial,
-            v.sign_string.len(),
-            truncate(&v.sign_string.escaped(), 120)
+            v.key_id().unwrap_or_default(),
+            v.sign_string().len(),
+            truncate(&v.sign_string().escaped(), 120)
         ));
     }
     lines

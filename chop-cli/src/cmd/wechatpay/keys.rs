@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use chop::key::{Certificate, RsaPublicKey};
+use chop::key::{Certificate, VerifyingKey};
 use chop::wechatpay::PlatformKey;
 
 use crate::error::CliError;
@@ -44,14 +44,9 @@ impl PlatformKeyArgs {
         }
         if let (Some(path), Some(id)) = (&self.public_key, &self.public_key_id) {
             let bytes = input::read_path(path)?;
-            match RsaPublicKey::load(&bytes) {
-                Ok(key) => keys.push(PlatformKey::public_key(id.trim(), key)),
-                // A 国密 WeChat Pay public key (SM2).
-                Err(rsa_err) => match chop::crypto::sm::Sm2PublicKey::load(&bytes) {
-                    Ok(key) => keys.push(PlatformKey::sm2_public_key(id.trim(), key)),
-                    Err(_) => return Err(input::key_error(path, &rsa_err)),
-                },
-            }
+            // RSA, or a 国密 WeChat Pay public key (SM2).
+            let key = VerifyingKey::load(&bytes).map_err(|e| input::key_error(path, &e))?;
+            keys.push(PlatformKey::public_key(id.trim(), key));
         }
         Ok(keys)
     }

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use chop::clock::{Clock, FixedClock, SystemClock};
 use chop::wechatpay::{
-    ApiV3Key, NotificationHandler, NotifyError, ResponseVerifier, SignString, SignatureHeaders,
+    ApiV3Key, NotificationHandler, NotifyError, ResponseVerifier, SignatureHeaders,
 };
 
 use super::keys::PlatformKeyArgs;
@@ -60,18 +60,18 @@ pub(crate) fn run(args: NotifyArgs) -> CmdResult {
         .with_clock(FixedClock(now))
         .with_window(args.window);
     let handler = NotificationHandler::new(verifier.clone(), key);
-    let sign_string = SignString::response(&headers.timestamp, &headers.nonce, &body);
     let mut out = Output::new(args.json);
     match handler.handle(&headers, &body) {
         Ok(n) => {
+            let (n, proof) = n.into_parts();
+            let by = proof.key_id().unwrap_or_default();
             super::verify::report(
                 &mut out,
-                &sign_string,
                 &verifier,
-                &headers.serial,
-                &Ok(n.serial().to_string()),
+                &headers,
+                &body,
+                Ok((proof.sign_string(), by)),
             );
-            let n = n.into_value();
             let e = &n.envelope;
             out.field("id", json!(e.id), || format!("id: {}", e.id));
             out.field("event_type", json!(e.event_type), || {
@@ -97,7 +97,7 @@ pub(crate) fn run(args: NotifyArgs) -> CmdResult {
             Ok(Outcome::Ok)
         }
         Err(NotifyError::Verify(e)) => {
-            super::verify::report(&mut out, &sign_string, &verifier, &headers.serial, &Err(&e));
+            super::verify::report(&mut out, &verifier, &headers, &body, Err(&e));
             out.finish();
             Ok(Outcome::CheckFailed)
         }

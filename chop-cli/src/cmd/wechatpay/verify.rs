@@ -4,9 +4,7 @@ use clap::Args;
 use serde_json::json;
 
 use chop::clock::{Clock, FixedClock, SystemClock};
-use chop::wechatpay::{
-    headers, ErrorBody, ResponseVerifier, SignString, SignatureHeaders, VerifyError,
-};
+use chop::wechatpay::{headers, ResponseVerifier, SignString, SignatureHeaders, VerifyError};
 
 use super::keys::PlatformKeyArgs;
 use crate::error::{CliError, CmdResult, Outcome};
@@ -80,37 +78,32 @@ pub(crate) fn run(args: VerifyArgs) -> CmdResult {
             pairs.push((name.to_string(), v));
         }
     }
-    if !(200..300).contains(&args.status)
-        && !pairs
-            .iter()
-            .any(|(k, _)| k.to_ascii_lowercase().starts_with("wechatpay-"))
-    {
-        let e = VerifyError::UnsignedErrorResponse {
-            status: args.status,
-            error: ErrorBody::parse(&body).ok().map(Box::new),
-        };
-        let mut out = Output::new(args.json);
-        out.field("verified", json!(false), || {
-            format!("signature: NOT verified: {e}")
-        });
-        out.json_only("error", json!(e.to_string()));
-        out.finish();
-        return Ok(Outcome::CheckFailed);
-    }
-    let headers = SignatureHeaders::from_pairs(pairs).map_err(|e| {
-        CliError::from_err("the signature headers are incomplete", &e)
-            .hint("give --timestamp, --nonce, --signature and --serial, or --headers @FILE")
-    })?;
-    let sign_string = SignString::response(&headers.timestamp, &headers.nonce, &body);
+    let headers = match SignatureHeaders::of_response(args.status, pairs, &body) {
+        Ok(h) => h,
+        Err(e @ VerifyError::UnsignedErrorResponse { .. }) => {
+            let mut out = Output::new(args.json);
+            out.field("verified", json!(false), || {
+                format!("signature: NOT verified: {e}")
+            });
+            out.json_only("error", json!(e.to_string()));
+            out.finish();
+            return Ok(Outcome::CheckFailed);
+        }
+        Err(e) => {
+            return Err(
+                CliError::from_err("the signature headers are incomplete", &e).hint(
+                    "give --timestamp, --nonce, --signature and --serial, or --headers @FILE",
+                ),
+            )
+        }
+    };
     let result = verifier.verify(&headers, &body);
     let mut out = Output::new(args.json);
-    report(
-        &mut out,
-        &sign_string,
-        &verifier,
-        &headers.serial,
-        &result.as_ref().map(|v| v.serial().to_string()),
-    );
+    let outcome = match &result {
+        Ok(v) => Ok((v.sign_string(), v.key_id().unwrap_or_default())),
+        Err(e) => Err(e),
+    };
+    report(&mut out, &verifier, &headers, &body, outcome);
     out.finish();
     Ok(if result.is_ok() {
         Outcome::Ok
@@ -119,14 +112,26 @@ pub(crate) fn run(args: VerifyArgs) -> CmdResult {
     })
 }
 
-/// Prints the sign string, the key and the result (shared with `notify`).
+/// Prints the sign string, the key and the result (shared with `notify`):
+/// on success the sign string and key that verified, on failure the sign
+/// string the headers claim to sign.
 pub(crate) fn report(
     out: &mut Output,
-    sign_string: &SignString,
     verifier: &ResponseVerifier,
-    serial: &str,
-    result: &Result<String, &VerifyError>,
+    headers: &SignatureHeaders,
+    body: &[u8],
+    result: Result<(&SignString, &str), &VerifyError>,
 ) {
+    let claimed;
+    let sign_string = match result {
+        Ok((s, _)) => s,
+        Err(VerifyError::BadSignature { sign_string, .. }) => sign_string,
+        Err(_) => {
+            claimed = headers.sign_string(body);
+            &claimed
+        }
+    };
+    let serial = &headers.serial;
     out.field("sign_string", json!(sign_string.to_string()), || {
         format!(
             "sign string ({} bytes):\n  {}",
@@ -139,7 +144,7 @@ pub(crate) fn report(
     out.json_only("serial", json!(serial));
     out.json_only("known_serials", json!(verifier.store().ids()));
     match result {
-        Ok(by) => {
+        Ok((_, by)) => {
             out.field("verified", json!(true), || {
                 format!("signature: verified with {by}")
             });

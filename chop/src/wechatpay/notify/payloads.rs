@@ -21,55 +21,40 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct Transaction {
     /// Merchant id (直连商户号). Absent in partner mode (see `sp_mchid`).
-    #[serde(default)]
     pub mchid: Option<String>,
     /// App id. Absent in partner mode (see `sp_appid`).
-    #[serde(default)]
     pub appid: Option<String>,
     /// Partner (服务商) merchant id.
-    #[serde(default)]
     pub sp_mchid: Option<String>,
     /// Partner app id.
-    #[serde(default)]
     pub sp_appid: Option<String>,
     /// Sub-merchant id.
-    #[serde(default)]
     pub sub_mchid: Option<String>,
     /// Sub-merchant app id.
-    #[serde(default)]
     pub sub_appid: Option<String>,
     /// The merchant's order number.
     pub out_trade_no: String,
     /// WeChat Pay's order number.
-    #[serde(default)]
     pub transaction_id: Option<String>,
     /// `JSAPI`, `NATIVE`, `APP`, `MICROPAY`, `MWEB`, `FACEPAY`.
-    #[serde(default)]
     pub trade_type: Option<String>,
     /// `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR`.
     pub trade_state: String,
     /// Description of the state.
-    #[serde(default)]
     pub trade_state_desc: Option<String>,
     /// The paying bank (`OTHERS`, `CMC`, …).
-    #[serde(default)]
     pub bank_type: Option<String>,
     /// The merchant's `attach` data, returned as given.
-    #[serde(default)]
     pub attach: Option<String>,
     /// Payment time, RFC 3339 (`2026-11-23T16:00:00+08:00`).
-    #[serde(default)]
     pub success_time: Option<String>,
     /// Who paid.
-    #[serde(default)]
     pub payer: Option<Payer>,
     /// Amounts, in fen (分).
     pub amount: TransactionAmount,
     /// Scene information.
-    #[serde(default)]
     pub scene_info: Option<serde_json::Value>,
     /// Promotions (优惠), as sent.
-    #[serde(default)]
     pub promotion_detail: Option<Vec<serde_json::Value>>,
 }
 
@@ -78,13 +63,10 @@ pub struct Transaction {
 #[non_exhaustive]
 pub struct Payer {
     /// The payer's openid under `appid` (direct mode).
-    #[serde(default)]
     pub openid: Option<String>,
     /// Under `sp_appid` (partner mode).
-    #[serde(default)]
     pub sp_openid: Option<String>,
     /// Under `sub_appid` (partner mode).
-    #[serde(default)]
     pub sub_openid: Option<String>,
 }
 
@@ -95,13 +77,10 @@ pub struct TransactionAmount {
     /// Order total.
     pub total: i64,
     /// What the payer paid (after promotions).
-    #[serde(default)]
     pub payer_total: Option<i64>,
     /// `CNY`.
-    #[serde(default)]
     pub currency: Option<String>,
     /// The payer's currency.
-    #[serde(default)]
     pub payer_currency: Option<String>,
 }
 
@@ -119,31 +98,24 @@ pub struct TransactionAmount {
 #[non_exhaustive]
 pub struct RefundNotification {
     /// Merchant id (direct mode).
-    #[serde(default)]
     pub mchid: Option<String>,
     /// Partner merchant id.
-    #[serde(default)]
     pub sp_mchid: Option<String>,
     /// Sub-merchant id.
-    #[serde(default)]
     pub sub_mchid: Option<String>,
     /// The merchant's order number.
     pub out_trade_no: String,
     /// WeChat Pay's order number.
-    #[serde(default)]
     pub transaction_id: Option<String>,
     /// The merchant's refund number.
     pub out_refund_no: String,
     /// WeChat Pay's refund number.
-    #[serde(default)]
     pub refund_id: Option<String>,
     /// `SUCCESS`, `CLOSED`, `ABNORMAL`.
     pub refund_status: String,
     /// Refund time, RFC 3339.
-    #[serde(default)]
     pub success_time: Option<String>,
     /// Where the money went (`招商银行信用卡0403`, `支付用户零钱`, …).
-    #[serde(default)]
     pub user_received_account: Option<String>,
     /// Amounts, in fen.
     pub amount: RefundAmount,
@@ -158,9 +130,7 @@ pub struct RefundAmount {
     /// Refunded.
     pub refund: i64,
     /// Paid by the payer.
-    #[serde(default)]
     pub payer_total: Option<i64>,
     /// Refunded to the payer.
-    #[serde(default)]
     pub payer_refund: Option<i64>,
 }
