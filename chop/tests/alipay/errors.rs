@@ -1,21 +1,11 @@
 //! Alipay bad-input cases: each gets a typed error whose message says what to fix.
 
-use std::path::PathBuf;
-
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chop::alipay::*;
 use chop::key::{Certificate, RsaPrivateKey};
 use chop::signer::{SignatureScheme, Signer};
-
-fn read(rel: &str) -> Vec<u8> {
-    std::fs::read(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../vectors")
-            .join(rel),
-    )
-    .unwrap()
-}
+use test_support::vectors::read;
 
 fn alipay_key() -> AlipayPublicKey {
     AlipayPublicKey::load(&read("keys/generated/pub-spki.pem")).unwrap()

@@ -1,33 +1,19 @@
 //! Alipay vectors from `vectors/alipay/`: shared upstream vectors and chop's own.
 
-use std::collections::BTreeSet;
-use std::path::PathBuf;
-
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chop::alipay::*;
 use chop::key::{Certificate, RsaPrivateKey, RsaPublicKey};
 use chop::signer::{SignatureScheme, Signer};
 use serde_json::Value;
-
-fn vectors() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../vectors")
-}
-
-fn read(rel: &str) -> Vec<u8> {
-    std::fs::read(vectors().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
-
-fn text(rel: &str) -> String {
-    String::from_utf8(read(rel)).unwrap()
-}
+use test_support::vectors::{self, json, read, read_opt, text};
 
 fn case(case: &str, file: &str) -> String {
     text(&format!("alipay/{case}/{file}"))
 }
 
 fn context(c: &str) -> Value {
-    serde_json::from_slice(&read(&format!("alipay/{c}/context.json"))).unwrap()
+    json(&format!("alipay/{c}/context.json"))
 }
 
 fn public_key(ctx: &Value) -> AlipayPublicKey {
@@ -80,19 +66,8 @@ const OTHER: &[&str] = &[
 
 #[test]
 fn every_vector_folder_is_run() {
-    let on_disk: BTreeSet<String> = std::fs::read_dir(vectors().join("alipay"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    let run: BTreeSet<String> = [NOTIFY, RESPONSE, EXTRACTION, CERT_SN, ROOT_SN, OTHER]
-        .concat()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    assert_eq!(
-        on_disk, run,
-        "a vector folder exists that no test runs (or the reverse)"
-    );
+    let run = [NOTIFY, RESPONSE, EXTRACTION, CERT_SN, ROOT_SN, OTHER].concat();
+    vectors::assert_every_case_run("alipay", &run, &[]);
 }
 
 #[test]
@@ -114,9 +89,8 @@ fn notify_vectors() {
             without,
             "{c}"
         );
-        if let Ok(with) = std::fs::read_to_string(
-            vectors().join(format!("alipay/{c}/sign_content_with_sign_type.txt")),
-        ) {
+        if let Some(with) = read_opt(&format!("alipay/{c}/sign_content_with_sign_type.txt")) {
+            let with = String::from_utf8(with).unwrap();
             assert_eq!(
                 SignContent::for_notify(&no_sign, SignTypeRule::Included).as_str(),
                 with,

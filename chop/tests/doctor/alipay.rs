@@ -4,10 +4,7 @@
 use chop::alipay::AlipayPublicKey;
 use chop::diagnose::{check_alipay_response, AlipayCheck, Severity};
 use chop::key::{Certificate, RsaPublicKey};
-
-fn read(rel: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/../vectors/{rel}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-}
+use test_support::vectors::read;
 
 const RESPONSE: &str = "alipay/node_open_file_upload/response.json";
 const METHOD: Option<&str> = Some("alipay.open.file.upload");

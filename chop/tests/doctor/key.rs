@@ -3,14 +3,7 @@
 use chop::diagnose::{check_key, KeyCheck, Severity};
 use chop::key::Certificate;
 use chop::secret::SecretString;
-
-fn read(rel: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/../vectors/keys/{rel}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
+use test_support::vectors;
 
 const SERIAL: &str = "408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB";
 
@@ -22,7 +15,7 @@ fn codes(
 ) -> Vec<&'static str> {
     let pw = SecretString::new("1900009191");
     check_key(
-        &read(key),
+        &vectors::key(key),
         &KeyCheck {
             password: Some(&pw),
             certificate: cert,
@@ -37,7 +30,7 @@ fn codes(
 
 #[test]
 fn healthy_key_certificate_and_serial() {
-    let cert = Certificate::load(&read("generated/cert.pem")).unwrap();
+    let cert = Certificate::load(&vectors::key("generated/cert.pem")).unwrap();
     let now = cert.validity().not_before + 86_400;
     assert!(codes("generated/key-pkcs8.pem", Some(&cert), Some(SERIAL), now).is_empty());
     // Case and leading zeros of the serial do not matter.
@@ -54,7 +47,7 @@ fn healthy_key_certificate_and_serial() {
 
 #[test]
 fn each_problem_alone() {
-    let cert = Certificate::load(&read("generated/cert.pem")).unwrap();
+    let cert = Certificate::load(&vectors::key("generated/cert.pem")).unwrap();
     let v = cert.validity();
     let now = v.not_before + 86_400;
     assert_eq!(
@@ -126,10 +119,10 @@ fn each_problem_alone() {
 
 #[test]
 fn expiring_soon_is_only_a_warning() {
-    let cert = Certificate::load(&read("generated/cert.pem")).unwrap();
+    let cert = Certificate::load(&vectors::key("generated/cert.pem")).unwrap();
     let pw = SecretString::new("x");
     let f = check_key(
-        &read("generated/key-pkcs8.pem"),
+        &vectors::key("generated/key-pkcs8.pem"),
         &KeyCheck {
             password: Some(&pw),
             certificate: Some(&cert),

@@ -10,10 +10,7 @@ use chop::diagnose::{
 use chop::key::{Certificate, RsaPrivateKey, RsaPublicKey};
 use chop::signer::{SignatureScheme, Signer};
 use chop::wechatpay::{ErrorBody, PlatformKey, SignString};
-
-fn read(rel: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/../vectors/{rel}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-}
+use test_support::vectors::read;
 
 /// The request sign string as the receiver rebuilds it, as bytes.
 fn sign_string(method: &str, url: &str, ts: &str, nonce: &str, body: &[u8]) -> Vec<u8> {

@@ -3,11 +3,9 @@
 //! give the same RSA2 signature, each side verifies the other's notify and
 //! sync response, and certificate SNs agree.
 //!
-//! The SDK is driven by `tests/alipay_node/interop.cjs`.
+//! The SDK is driven by `tests/interop/alipay_node.cjs`.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -15,14 +13,8 @@ use chop::alipay::*;
 use chop::key::RsaPrivateKey;
 use chop::signer::{SignatureScheme, Signer};
 use serde_json::{json, Value};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn read(rel: &str) -> Vec<u8> {
-    std::fs::read(root().join("vectors").join(rel)).unwrap()
-}
+use test_support::tools::{npm_prefix, run};
+use test_support::vectors::{self, read};
 
 fn bare(pem: &[u8]) -> String {
     String::from_utf8_lossy(pem)
@@ -33,36 +25,17 @@ fn bare(pem: &[u8]) -> String {
 
 /// Runs one request through the Node SDK.
 fn node(mut req: Value) -> Value {
-    let npm = root().join(".tools/npm");
-    assert!(
-        npm.join("node_modules/alipay-sdk/package.json").exists(),
-        "the Alipay Node SDK is missing from {}: run ./scripts/setup-interop (needs node and npm)",
-        npm.display()
-    );
+    let npm = npm_prefix();
     req["private_key_b64"] =
         json!(String::from_utf8(read("keys/generated/key-pkcs8.b64")).unwrap());
     req["alipay_public_key_b64"] = json!(bare(&read("keys/generated/pub-spki.pem")));
-    let mut child = Command::new("node")
-        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/alipay_node/interop.cjs"))
-        .arg(&npm)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cannot run `node`: install Node.js (see scripts/setup-interop)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(req.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "node failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/alipay_node.cjs");
+    let out = run(
+        Command::new("node").arg(script).arg(&npm),
+        req.to_string().as_bytes(),
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_slice(&out).unwrap()
 }
 
 fn app_key() -> RsaPrivateKey {
@@ -83,24 +56,9 @@ fn to_params(obj: &Value) -> Params {
     .unwrap()
 }
 
+/// The params as a browser (and Alipay) form-encodes them.
 fn form(params: &Params) -> String {
-    // Percent-encode every byte outside the unreserved set, as browsers and Alipay do.
-    let enc = |s: &str| {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
-                    (b as char).to_string()
-                }
-                b' ' => "+".into(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect::<String>()
-    };
-    params
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    test_support::form::encode(params.iter())
 }
 
 #[test]
@@ -226,7 +184,7 @@ fn chop_verifies_a_node_signed_response() {
 
 #[test]
 fn certificate_sns_agree_with_the_node_sdk() {
-    let dir = root().join("vectors/keys/alipay");
+    let dir = vectors::path("keys/alipay");
     let mut checked = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();

@@ -1,4 +1,4 @@
-// Test fixture for chop/tests/alipay_interop_node.rs: drives the official Alipay
+// Test fixture for chop/tests/interop/alipay.rs: drives the official Alipay
 // Node SDK (npm alipay-sdk, pinned in scripts/setup-interop, installed under
 // .tools/npm). Reads one JSON request on stdin, prints one JSON answer.
 'use strict';

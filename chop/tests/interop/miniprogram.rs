@@ -1,18 +1,18 @@
-//! Interop with seed 000's own Python reference (`tests/fixtures/seed000_wx_api_sign.py`,
+//! Interop with seed 000's own Python reference (`tests/interop/seed000_wx_api_sign.py`,
 //! run with `.tools/venv/bin/python`, installed by `scripts/setup-interop`):
 //! chop seals and the reference opens; the reference seals and chop opens.
 //!
 //! The "platform" side uses the TEST ONLY key in `vectors/keys/miniprogram/generated/`.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use chop::clock::FixedClock;
-use chop::key::{Certificate, RsaPrivateKey};
 use chop::miniprogram::{PlatformCertificates, RequestSealer, ResponseHeaders, ResponseOpener};
 use chop::secret::SecretBytes;
 use serde_json::{json, Value};
+use test_support::keys::{certificate, private_key};
+use test_support::tools::{python, run};
+use test_support::vectors;
 
 const APPID: &str = "wxba6223c06417af7b";
 const SYM_KEY_B64: &str = "otUpngOjU+nVQaWJIC3D/yMLV17RKaP6t4Ot9tbnzLY=";
@@ -21,17 +21,8 @@ const URL_PATH: &str = "https://api.weixin.qq.com/wxa/business/getuserphonenumbe
 const CERT_SN: &str = "00000000000000000000000000c0ffee";
 const TS: i64 = 1_700_000_000;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn key_path() -> PathBuf {
-    root().join("vectors/keys/miniprogram/generated/platform_test_key.pem")
-}
-
-fn cert_path() -> PathBuf {
-    root().join("vectors/keys/miniprogram/generated/platform_test_cert.pem")
-}
+const KEY: &str = "keys/miniprogram/generated/platform_test_key.pem";
+const CERT: &str = "keys/miniprogram/generated/platform_test_cert.pem";
 
 fn sym_key() -> SecretBytes {
     use base64::Engine;
@@ -44,40 +35,18 @@ fn sym_key() -> SecretBytes {
 
 /// Runs the reference with `verb` and `args` on stdin; returns its JSON output.
 fn reference(verb: &str, args: Value) -> Value {
-    let python = root().join(".tools/venv/bin/python");
-    assert!(
-        python.exists(),
-        "{} is missing: run ./scripts/setup-interop (it makes a venv with Python `cryptography`)",
-        python.display()
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/interop/seed000_wx_api_sign.py");
+    let out = run(
+        Command::new(python()).arg(&script).arg(verb),
+        args.to_string().as_bytes(),
     );
-    let script =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed000_wx_api_sign.py");
-    let mut child = Command::new(&python)
-        .arg(&script)
-        .arg(verb)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start python");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(args.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "the reference failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_slice(&out).unwrap()
 }
 
 #[test]
 fn chop_seals_and_the_reference_opens() {
-    let key = RsaPrivateKey::load(&std::fs::read(key_path()).unwrap(), None).unwrap();
+    let key = private_key(KEY);
     let sealer = RequestSealer::new(APPID, sym_key(), SYM_SN, key).with_clock(FixedClock(TS));
     let data = r#"{"code":"e31968a7f94cc5ee25fafc2aef2773f0bb8c3937b22520eb8ee345274d00c144","note":"中文"}"#;
     let sealed = sealer
@@ -87,7 +56,7 @@ fn chop_seals_and_the_reference_opens() {
         "open",
         json!({
             "appid": APPID, "sym_sn": SYM_SN, "sym_key_b64": SYM_KEY_B64,
-            "cert_path": cert_path(), "url_path": URL_PATH, "body": sealed.body,
+            "cert_path": vectors::path(CERT), "url_path": URL_PATH, "body": sealed.body,
             "timestamp": TS.to_string(), "signature": sealed.signature, "serial": CERT_SN,
         }),
     );
@@ -108,7 +77,7 @@ fn the_reference_seals_and_chop_opens() {
         "seal",
         json!({
             "appid": APPID, "sym_sn": SYM_SN, "sym_key_b64": SYM_KEY_B64,
-            "key_path": key_path(), "url_path": URL_PATH, "timestamp": TS,
+            "key_path": vectors::path(KEY), "url_path": URL_PATH, "timestamp": TS,
             "data": r#"{"errcode":0,"errmsg":"ok","phone_info":{"phoneNumber":"13800000000"}}"#,
         }),
     );
@@ -126,12 +95,7 @@ fn the_reference_seals_and_chop_opens() {
         ..Default::default()
     };
     let mut certs = PlatformCertificates::default();
-    certs
-        .insert(
-            CERT_SN,
-            &Certificate::load(&std::fs::read(cert_path()).unwrap()).unwrap(),
-        )
-        .unwrap();
+    certs.insert(CERT_SN, &certificate(CERT)).unwrap();
     let opener =
         ResponseOpener::new(APPID, sym_key(), SYM_SN, certs).with_clock(FixedClock(TS + 1));
     let opened = opener.open(URL_PATH, &headers, body.as_bytes()).unwrap();
@@ -148,22 +112,18 @@ fn the_reference_seals_and_chop_opens() {
 
 /// SM4_GCM: Python `cryptography` (OpenSSL's SM4-GCM) decrypts what chop's SM
 /// suite seals, with the same AAD. (The SM2 signature is checked with the
-/// openssl CLI in `miniprogram_sm.rs`.)
+/// openssl CLI in `miniprogram/sm.rs`.)
 #[cfg(feature = "sm")]
 #[test]
 fn sm4_gcm_body_decrypts_with_python_cryptography() {
-    let key = chop::key::Sm2PrivateKey::load(
-        &std::fs::read(root().join("vectors/keys/upstream/skit_sm2_private_key_pkcs8.pem"))
-            .unwrap(),
-    )
-    .unwrap();
+    let key =
+        chop::key::Sm2PrivateKey::load(&vectors::key("upstream/skit_sm2_private_key_pkcs8.pem"))
+            .unwrap();
     let sealer = RequestSealer::new_sm(APPID, SecretBytes::new(vec![0x42; 16]), SYM_SN, key, "k1")
         .with_clock(FixedClock(TS));
     let sealed = sealer
         .seal(URL_PATH, r#"{"note":"中文"}"#.as_bytes())
         .unwrap();
-    let python = root().join(".tools/venv/bin/python");
-    assert!(python.exists(), "run ./scripts/setup-interop first");
     let script = r#"
 import base64, json, sys
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -173,28 +133,10 @@ d = Cipher(algorithms.SM4(bytes([0x42] * 16)), modes.GCM(base64.b64decode(b["iv"
 d.authenticate_additional_data(a["aad"].encode())
 sys.stdout.write((d.update(base64.b64decode(b["data"])) + d.finalize()).decode())
 "#;
-    let mut child = Command::new(&python)
-        .args(["-c", script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(
-            json!({"body": sealed.body, "aad": sealed.aad.as_str()})
-                .to_string()
-                .as_bytes(),
-        )
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let input = json!({"body": sealed.body, "aad": sealed.aad.as_str()});
+    let out = run(
+        Command::new(python()).args(["-c", script]),
+        input.to_string().as_bytes(),
     );
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), sealed.plaintext);
+    assert_eq!(String::from_utf8(out).unwrap(), sealed.plaintext);
 }

@@ -2,12 +2,7 @@
 //! (installed into `.tools/venv` by `scripts/setup-interop`), both directions,
 //! and chop's SM2 request signature against the `openssl` CLI.
 
-#[path = "support/wechatpay.rs"]
-mod support;
-
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -16,37 +11,15 @@ use chop::wechatpay::{
     decrypt_sensitive, encrypt_sensitive, ApiV3Key, EncryptedResource, PlatformKey,
     AEAD_AES_256_GCM,
 };
-use support::*;
-
-fn python() -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.tools/venv/bin/python");
-    assert!(
-        p.exists(),
-        "interop test needs Python `cryptography` at {}: run ./scripts/setup-interop",
-        p.display()
-    );
-    p
-}
+use test_support::tools::{python, run};
+use test_support::vectors::{self, read};
 
 /// Runs a Python snippet with `stdin`, returns stdout (panics with stderr on failure).
 fn py(script: &str, args: &[&str], stdin: &[u8]) -> Vec<u8> {
-    let mut child = Command::new(python())
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "python failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
+    run(
+        Command::new(python()).arg("-c").arg(script).args(args),
+        stdin,
+    )
 }
 
 const KEY: &str = "keys/wechatpay-platform/platform-new-key.pem";
@@ -65,7 +38,7 @@ key = serialization.load_pem_private_key(open(sys.argv[1], 'rb').read(), None)
 ct = base64.b64decode(sys.stdin.read())
 sys.stdout.buffer.write(key.decrypt(ct, padding.OAEP(mgf=padding.MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None)))
 "#;
-    let key_path = vectors().join(KEY);
+    let key_path = vectors::path(KEY);
     let out = py(
         script,
         &[key_path.to_str().unwrap()],
@@ -85,7 +58,7 @@ cert = x509.load_pem_x509_certificate(open(sys.argv[1], 'rb').read())
 ct = cert.public_key().encrypt(sys.stdin.buffer.read(), padding.OAEP(mgf=padding.MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None))
 print(base64.b64encode(ct).decode())
 "#;
-    let cert_path = vectors().join(CERT);
+    let cert_path = vectors::path(CERT);
     let plain = "李四 110101199003070000";
     let ct = py(script, &[cert_path.to_str().unwrap()], plain.as_bytes());
     let key = RsaPrivateKey::load(&read(KEY), None).unwrap();
@@ -165,36 +138,21 @@ fn sm2_request_signature_verifies_with_openssl() {
             br#"{"amount":{"total":1}}"#,
         )
         .unwrap();
-    let dir = std::env::temp_dir().join(format!("chop-sm2-interop-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("msg"), signed.sign_string.as_bytes()).unwrap();
-    std::fs::write(dir.join("sig"), STANDARD.decode(&signed.signature).unwrap()).unwrap();
-    let cert = vectors().join("keys/upstream/java_shangmi_sm2_merchant_certificate.pem");
-    let pubkey = Command::new("openssl")
-        .args(["x509", "-pubkey", "-noout", "-in", cert.to_str().unwrap()])
-        .output()
-        .expect("the openssl CLI is needed: run ./scripts/setup-interop");
-    std::fs::write(dir.join("pub.pem"), pubkey.stdout).unwrap();
-    let out = Command::new("openssl")
-        .args(["pkeyutl", "-verify", "-pubin", "-inkey"])
-        .arg(dir.join("pub.pem"))
-        .args([
-            "-rawin",
-            "-digest",
-            "sm3",
-            "-pkeyopt",
-            "distid:1234567812345678",
-            "-in",
-        ])
-        .arg(dir.join("msg"))
-        .arg("-sigfile")
-        .arg(dir.join("sig"))
-        .output()
-        .unwrap();
-    std::fs::remove_dir_all(&dir).unwrap();
-    assert!(
-        out.status.success(),
-        "openssl did not verify chop's SM2 signature: {}",
-        String::from_utf8_lossy(&out.stdout)
+    let cert = vectors::arg("keys/upstream/java_shangmi_sm2_merchant_certificate.pem");
+    let pubkey = run(
+        Command::new("openssl").args(["x509", "-pubkey", "-noout", "-in", &cert]),
+        b"",
     );
+    let dir = test_support::tools::temp_dir("sm2-interop");
+    std::fs::write(dir.join("pub.pem"), pubkey).unwrap();
+    let verified = test_support::tools::openssl_sm2_verify(
+        &dir.join("pub.pem"),
+        "1234567812345678",
+        signed.sign_string.as_bytes(),
+        &STANDARD.decode(&signed.signature).unwrap(),
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    if let Err(e) = verified {
+        panic!("openssl did not verify chop's SM2 signature: {e}");
+    }
 }

@@ -5,17 +5,10 @@ use chop::crypto::aead::{sm4_gcm_open, sm4_gcm_seal, AeadError};
 use chop::crypto::sm::{sm3, Sm2Encoding, DEFAULT_SM2_USER_ID};
 use chop::key::{Sm2PrivateKey, Sm2PublicKey};
 use serde_json::Value;
+use test_support::vectors::{self, hex, json};
 
 fn cases(file: &str) -> Vec<Value> {
-    let p = format!("{}/../vectors/gm/{file}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
-}
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
+    serde_json::from_value(json(&format!("gm/{file}"))).unwrap()
 }
 
 #[test]
@@ -122,21 +115,12 @@ fn sm2_openssl_decrypt_vector() {
 
 #[test]
 fn sm2_keys_from_files() {
-    let base = format!("{}/../vectors/keys/upstream", env!("CARGO_MANIFEST_DIR"));
-    let key = Sm2PrivateKey::load(
-        &std::fs::read(format!("{base}/skit_sm2_private_key_pkcs8.pem")).unwrap(),
-    )
-    .unwrap();
-    let public =
-        Sm2PublicKey::load(&std::fs::read(format!("{base}/skit_sm2_public_key.pem")).unwrap())
-            .unwrap();
-    let from_cert =
-        Sm2PublicKey::load(&std::fs::read(format!("{base}/skit_sm2_cert.pem")).unwrap()).unwrap();
+    let key =
+        Sm2PrivateKey::load(&vectors::key("upstream/skit_sm2_private_key_pkcs8.pem")).unwrap();
+    let public = Sm2PublicKey::load(&vectors::key("upstream/skit_sm2_public_key.pem")).unwrap();
+    let from_cert = Sm2PublicKey::load(&vectors::key("upstream/skit_sm2_cert.pem")).unwrap();
     assert_eq!(key.public_key(), public);
     assert_eq!(from_cert, public);
-    assert!(Sm2PrivateKey::load(
-        &std::fs::read(format!("{base}/../generated/key-pkcs8.pem")).unwrap()
-    )
-    .is_err());
+    assert!(Sm2PrivateKey::load(&vectors::key("generated/key-pkcs8.pem")).is_err());
     assert!(format!("{key:?}").contains("[redacted]"));
 }

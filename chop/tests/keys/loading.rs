@@ -1,20 +1,12 @@
 //! Loading keys and certificates from every container, and refusing bad input.
 
-use std::path::PathBuf;
-
 use chop::key::{
     inspect, key_matches_certificate, Certificate, Container, Encoding, Item, KeyError,
     RsaPrivateKey, RsaPublicKey,
 };
 use chop::secret::SecretString;
 use chop::signer::{SignatureScheme, Signer};
-
-fn read(rel: &str) -> Vec<u8> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../vectors/keys")
-        .join(rel);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
+use test_support::vectors;
 
 fn pw(s: &str) -> SecretString {
     SecretString::new(s)
@@ -24,7 +16,7 @@ const GENERATED_MODULUS_FILE: &str = "generated/pub-spki.pem";
 
 #[test]
 fn every_container_loads_to_the_same_key() {
-    let expected = RsaPublicKey::load(&read(GENERATED_MODULUS_FILE)).unwrap();
+    let expected = RsaPublicKey::load(&vectors::key(GENERATED_MODULUS_FILE)).unwrap();
     let cases: &[(&str, Option<&str>, Container, Encoding)] = &[
         (
             "generated/key-pkcs1.pem",
@@ -102,7 +94,7 @@ fn every_container_loads_to_the_same_key() {
     let mut signatures = Vec::new();
     for (file, password, container, encoding) in cases {
         let password = password.map(pw);
-        let key = RsaPrivateKey::load(&read(file), password.as_ref())
+        let key = RsaPrivateKey::load(&vectors::key(file), password.as_ref())
             .unwrap_or_else(|e| panic!("{file}: {e}"));
         assert_eq!(key.public_key(), &expected, "{file}");
         assert_eq!(key.format().container, *container, "{file}");
@@ -123,7 +115,8 @@ fn pkcs12_brings_its_certificate() {
         "generated/legacy-3des.p12",
     ] {
         let (key, certs) =
-            RsaPrivateKey::load_with_certificates(&read(file), Some(&pw("1900009191"))).unwrap();
+            RsaPrivateKey::load_with_certificates(&vectors::key(file), Some(&pw("1900009191")))
+                .unwrap();
         assert_eq!(certs.len(), 1, "{file}");
         assert_eq!(
             certs[0].serial_hex(),
@@ -135,13 +128,17 @@ fn pkcs12_brings_its_certificate() {
 
 #[test]
 fn public_key_forms_load_alike() {
-    let a = RsaPublicKey::load(&read("generated/pub-spki.pem")).unwrap();
+    let a = RsaPublicKey::load(&vectors::key("generated/pub-spki.pem")).unwrap();
     for file in [
         "generated/pub-pkcs1.pem",
         "generated/pub-spki.der",
         "generated/pub-spki.b64",
     ] {
-        assert_eq!(RsaPublicKey::load(&read(file)).unwrap(), a, "{file}");
+        assert_eq!(
+            RsaPublicKey::load(&vectors::key(file)).unwrap(),
+            a,
+            "{file}"
+        );
     }
     assert_eq!(a.bits(), 2048);
     assert!(a.fingerprint().starts_with("SHA256:"));
@@ -149,8 +146,8 @@ fn public_key_forms_load_alike() {
 
 #[test]
 fn certificate_fields() {
-    let cert = Certificate::load(&read("generated/cert.pem")).unwrap();
-    let der = Certificate::load(&read("generated/cert.der")).unwrap();
+    let cert = Certificate::load(&vectors::key("generated/cert.pem")).unwrap();
+    let der = Certificate::load(&vectors::key("generated/cert.der")).unwrap();
     assert_eq!(cert.der(), der.der());
     assert_eq!(
         cert.serial_hex(),
@@ -164,7 +161,7 @@ fn certificate_fields() {
     assert_eq!(cert.key_algorithm(), "RSA 2048");
     let v = cert.validity();
     assert!(v.not_after - v.not_before > 36_000 * 86_400);
-    let signpad = Certificate::load(&read("generated/cert-serial-signpad.pem")).unwrap();
+    let signpad = Certificate::load(&vectors::key("generated/cert-serial-signpad.pem")).unwrap();
     assert_eq!(
         signpad.serial_hex(),
         "8A3C5E7F9B1D2F4A6C8E0A1B3C5D7E9F00112233"
@@ -174,23 +171,24 @@ fn certificate_fields() {
 
 #[test]
 fn key_and_certificate_pairing() {
-    let key = RsaPrivateKey::load(&read("generated/key-pkcs8.pem"), None).unwrap();
-    let cert = Certificate::load(&read("generated/cert.pem")).unwrap();
+    let key = RsaPrivateKey::load(&vectors::key("generated/key-pkcs8.pem"), None).unwrap();
+    let cert = Certificate::load(&vectors::key("generated/cert.pem")).unwrap();
     assert!(key_matches_certificate(&key, &cert));
-    let other = Certificate::load(&read("upstream/go_test_cert_F5765756002FDD77.pem")).unwrap();
+    let other =
+        Certificate::load(&vectors::key("upstream/go_test_cert_F5765756002FDD77.pem")).unwrap();
     assert!(!key_matches_certificate(&key, &other));
 }
 
 #[test]
 fn seed002_key_is_pkcs1_pem() {
-    let key = RsaPrivateKey::load(&read("seed002/apiclient_test_key.pem"), None).unwrap();
+    let key = RsaPrivateKey::load(&vectors::key("seed002/apiclient_test_key.pem"), None).unwrap();
     assert_eq!(key.format().to_string(), "PKCS#1 PEM");
     assert_eq!(key.bits(), 2048);
 }
 
 #[test]
 fn debug_never_shows_secrets() {
-    let key = RsaPrivateKey::load(&read("generated/key-pkcs8.pem"), None).unwrap();
+    let key = RsaPrivateKey::load(&vectors::key("generated/key-pkcs8.pem"), None).unwrap();
     let dbg = format!("{key:?}");
     assert!(dbg.contains("[redacted]"), "{dbg}");
     assert!(!dbg.contains("MII"), "{dbg}");
@@ -200,7 +198,7 @@ fn debug_never_shows_secrets() {
 
 fn load_err(file: &str, password: Option<&str>) -> KeyError {
     let password = password.map(pw);
-    RsaPrivateKey::load(&read(file), password.as_ref()).unwrap_err()
+    RsaPrivateKey::load(&vectors::key(file), password.as_ref()).unwrap_err()
 }
 
 #[test]
@@ -264,11 +262,15 @@ fn bad_inputs_give_distinct_typed_errors() {
 
 #[test]
 fn inspect_reports_what_files_hold() {
-    let r = inspect(&read("generated/cert.pem"), None).unwrap();
+    let r = inspect(&vectors::key("generated/cert.pem"), None).unwrap();
     assert!(
         matches!(&r.items[0], Item::Certificate(c) if c.serial_hex() == "408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB")
     );
-    let r = inspect(&read("generated/modern.p12"), Some(&pw("1900009191"))).unwrap();
+    let r = inspect(
+        &vectors::key("generated/modern.p12"),
+        Some(&pw("1900009191")),
+    )
+    .unwrap();
     let Item::Pkcs12 {
         key: Some(key),
         certificates,
@@ -278,7 +280,7 @@ fn inspect_reports_what_files_hold() {
     };
     assert_eq!(certificates.len(), 1);
     assert!(matches!(key.as_ref(), Item::PrivateKey { findings, .. } if findings.is_empty()));
-    let r = inspect(&read("generated/pub-pkcs1.pem"), None).unwrap();
+    let r = inspect(&vectors::key("generated/pub-pkcs1.pem"), None).unwrap();
     assert!(matches!(
         &r.items[0],
         Item::PublicKey {
@@ -286,7 +288,11 @@ fn inspect_reports_what_files_hold() {
             ..
         }
     ));
-    let r = inspect(&read("seed004/apiclient_test_key_corrupted.pem"), None).unwrap();
+    let r = inspect(
+        &vectors::key("seed004/apiclient_test_key_corrupted.pem"),
+        None,
+    )
+    .unwrap();
     let Item::PrivateKey {
         findings, public, ..
     } = &r.items[0]

@@ -1,8 +1,6 @@
 //! Mini Program API security: the official example from `vectors/miniprogram/`
 //! and every bad-input case.
 
-use std::path::PathBuf;
-
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chop::clock::FixedClock;
@@ -14,23 +12,18 @@ use chop::miniprogram::{
 use chop::secret::SecretBytes;
 use chop::signer::SignatureScheme;
 use serde_json::Value;
+use test_support::vectors::{self, read, Case};
+
+use crate::open_data_msg;
 
 const CASE: &str = "miniprogram/official_api_signature";
 
-fn vectors() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../vectors")
-}
-
-fn read(rel: &str) -> Vec<u8> {
-    std::fs::read(vectors().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
-
 fn text(name: &str) -> String {
-    String::from_utf8(read(&format!("{CASE}/{name}"))).unwrap()
+    Case::new(CASE).text(name)
 }
 
 fn ctx() -> Value {
-    serde_json::from_slice(&read(&format!("{CASE}/context.json"))).unwrap()
+    Case::new(CASE).context()
 }
 
 fn s(v: &Value, k: &str) -> String {
@@ -86,20 +79,16 @@ fn headers() -> ResponseHeaders {
     }
 }
 
-/// Folders this file runs, and prefixes whose every folder is run by
-/// `miniprogram_open_data_msg.rs` (it iterates over them).
+/// Folders this module runs; the folders with the prefixes `open_data_`,
+/// `raw_data_` and `msg_` are run by `open_data_msg.rs` (it iterates over them).
 const CASES: &[&str] = &["official_api_signature"];
-const PREFIXES: &[&str] = &["open_data_", "raw_data_", "msg_"];
 
 #[test]
 fn every_vector_folder_is_run() {
-    for entry in std::fs::read_dir(vectors().join("miniprogram")).unwrap() {
-        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-        assert!(
-            CASES.contains(&name.as_str()) || PREFIXES.iter().any(|p| name.starts_with(p)),
-            "vectors/miniprogram/{name} is run by no test"
-        );
-    }
+    let mut run: Vec<String> = CASES.iter().map(|c| c.to_string()).collect();
+    run.extend(open_data_msg::run_cases());
+    let run: Vec<&str> = run.iter().map(String::as_str).collect();
+    vectors::assert_every_case_run("miniprogram", &run, &[]);
 }
 
 #[test]

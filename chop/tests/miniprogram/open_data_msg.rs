@@ -1,8 +1,6 @@
 //! Classic open data and message-push crypto, from `vectors/miniprogram/open_data_*`,
 //! `raw_data_*` and `msg_*` (every folder with those prefixes is run).
 
-use std::path::PathBuf;
-
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chop::crypto::cbc::{aes_cbc_decrypt, Padding};
@@ -12,31 +10,33 @@ use chop::miniprogram::{
 };
 use chop::secret::SecretString;
 use serde_json::Value;
+use test_support::vectors::{self, text, Case};
 
-fn dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../vectors/miniprogram")
+/// The prefixes of the folders in `vectors/miniprogram/` this module runs, every one.
+const PREFIXES: &[&str] = &["open_data_", "raw_data_", "msg_"];
+
+/// The folders this module runs (for the guard in `api_security.rs`).
+pub(crate) fn run_cases() -> Vec<String> {
+    let all = vectors::cases("miniprogram");
+    all.into_iter()
+        .filter(|n| PREFIXES.iter().any(|p| n.starts_with(p)))
+        .collect()
 }
 
+/// The cases whose folder names start with `prefix`, with their contexts, sorted.
 fn cases(prefix: &str) -> Vec<(String, Value)> {
-    let mut out: Vec<(String, Value)> = std::fs::read_dir(dir())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+    let all = vectors::cases("miniprogram");
+    all.into_iter()
         .filter(|n| n.starts_with(prefix))
         .map(|n| {
-            let ctx = serde_json::from_slice(
-                &std::fs::read(dir().join(&n).join("context.json")).unwrap(),
-            )
-            .unwrap();
+            let ctx = Case::new(format!("miniprogram/{n}")).context();
             (n, ctx)
         })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
+        .collect()
 }
 
 fn file(case: &str, name: &str) -> String {
-    std::fs::read_to_string(dir().join(case).join(name))
-        .unwrap_or_else(|e| panic!("{case}/{name}: {e}"))
+    text(&format!("miniprogram/{case}/{name}"))
 }
 
 fn s<'a>(v: &'a Value, k: &str) -> &'a str {

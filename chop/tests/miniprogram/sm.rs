@@ -2,36 +2,30 @@
 //! and the signature checked by an independent implementation (the openssl CLI).
 #![cfg(feature = "sm")]
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chop::clock::FixedClock;
 use chop::crypto::sm::DEFAULT_SM2_USER_ID;
-use chop::key::Certificate;
 use chop::key::{Sm2PrivateKey, Sm2PublicKey};
 use chop::miniprogram::{
-    OpenError, PlatformCertificates, RequestSealer, ResponseHeaders, ResponseOpener, SealError,
-    SealInputs, Sm2Encoding, Sm2Settings, Sm2UserId, Suite,
+    OpenError, PlatformCertificates, RequestSealer, ResponseOpener, SealError, SealInputs,
+    Sm2Encoding, Sm2Settings, Sm2UserId, Suite,
 };
 use chop::secret::SecretBytes;
+use test_support::keys::certificate;
+use test_support::miniprogram::response_headers;
+use test_support::tools::openssl_sm2_verify;
+use test_support::vectors;
 
 const APPID: &str = "wxba6223c06417af7b";
 const ASYM_SN: &str = "5a1b2c3d4e5f60718293a4b5c6d7e8f9";
 const URL: &str = "https://api.weixin.qq.com/wxa/getuserriskrank?access_token=T";
 const TS: i64 = 1_700_000_000;
 
-fn path(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../vectors")
-        .join(rel)
-}
-
 fn key() -> Sm2PrivateKey {
-    Sm2PrivateKey::load(
-        &std::fs::read(path("keys/upstream/skit_sm2_private_key_pkcs8.pem")).unwrap(),
-    )
+    Sm2PrivateKey::load(&vectors::read(
+        "keys/upstream/skit_sm2_private_key_pkcs8.pem",
+    ))
     .unwrap()
 }
 
@@ -53,32 +47,14 @@ fn sealer() -> RequestSealer {
 
 /// The platform signs responses like requests, with its certificate number as
 /// the ID; so a request sealed with key number N opens as a response from
-/// certificate N.
+/// certificate N (its headers read back by `response_headers`).
 fn opener() -> ResponseOpener {
     let mut certs = PlatformCertificates::default();
-    let cert = Certificate::load(&std::fs::read(path("keys/upstream/skit_sm2_cert.pem")).unwrap())
-        .unwrap();
+    let cert = certificate("keys/upstream/skit_sm2_cert.pem");
     certs.insert(ASYM_SN, &cert).unwrap();
     ResponseOpener::new(APPID, sm4_key(), "sm4sn", certs)
         .with_suite(Suite::sm())
         .with_clock(FixedClock(TS))
-}
-
-fn headers_of(sealed: &chop::miniprogram::SealedRequest) -> ResponseHeaders {
-    let get = |n: &str| {
-        sealed
-            .headers
-            .iter()
-            .find(|(k, _)| *k == n)
-            .map(|(_, v)| v.clone())
-    };
-    ResponseHeaders {
-        appid: get("Wechatmp-Appid"),
-        timestamp: get("Wechatmp-TimeStamp"),
-        serial: get("Wechatmp-Serial"),
-        signature: get("Wechatmp-Signature"),
-        ..Default::default()
-    }
 }
 
 #[test]
@@ -86,9 +62,9 @@ fn sm_suite_round_trip_with_key_number_ids() {
     let sealed = sealer()
         .seal_with(URL, br#"{"openid":"o1"}"#, &inputs())
         .unwrap();
-    assert_eq!(headers_of(&sealed).serial.as_deref(), Some(ASYM_SN));
+    assert_eq!(response_headers(&sealed).serial.as_deref(), Some(ASYM_SN));
     let opened = opener()
-        .open(URL, &headers_of(&sealed), sealed.body.as_bytes())
+        .open(URL, &response_headers(&sealed), sealed.body.as_bytes())
         .unwrap();
     assert_eq!(opened.value().plaintext, sealed.plaintext);
     assert!(opened.value().plaintext.starts_with(
@@ -144,7 +120,7 @@ fn settings_change_the_id_and_encoding() {
         .unwrap();
     // Opened with the documented ID (the certificate number) it does not verify.
     let e = opener()
-        .open(URL, &headers_of(&sealed), sealed.body.as_bytes())
+        .open(URL, &response_headers(&sealed), sealed.body.as_bytes())
         .unwrap_err();
     assert!(matches!(e, OpenError::SignatureMismatch { .. }), "{e}");
 }
@@ -166,47 +142,14 @@ fn sm4_key_must_be_16_bytes() {
 
 #[test]
 fn openssl_verifies_the_sm2_signature_with_the_key_number_id() {
-    let openssl = which_openssl();
     let sealed = sealer()
         .seal_with(URL, br#"{"scene":0}"#, &inputs())
         .unwrap();
-    let dir = std::env::temp_dir().join(format!("chop-sm-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let msg = dir.join("msg");
-    let sig = dir.join("sig");
-    std::fs::write(&msg, sealed.sign_string.as_bytes()).unwrap();
-    std::fs::write(&sig, STANDARD.decode(&sealed.signature).unwrap()).unwrap();
-    let run = |id: &str| {
-        Command::new(&openssl)
-            .args([
-                "pkeyutl", "-verify", "-rawin", "-digest", "sm3", "-pubin", "-inkey",
-            ])
-            .arg(path("keys/upstream/skit_sm2_public_key.pem"))
-            .args(["-pkeyopt", &format!("distid:{id}"), "-in"])
-            .arg(&msg)
-            .arg("-sigfile")
-            .arg(&sig)
-            .output()
-            .unwrap()
-    };
-    let ok = run(ASYM_SN);
-    assert!(
-        ok.status.success(),
-        "openssl: {}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
-    assert!(!run("1234567812345678").status.success());
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
-fn which_openssl() -> String {
-    let ok = Command::new("openssl")
-        .arg("version")
-        .output()
-        .map(|o| o.status.success());
-    assert!(
-        matches!(ok, Ok(true)),
-        "the openssl CLI is missing: run ./scripts/setup-interop (it installs openssl)"
-    );
-    "openssl".into()
+    let sig = STANDARD.decode(&sealed.signature).unwrap();
+    let public = vectors::path("keys/upstream/skit_sm2_public_key.pem");
+    let verify = |id: &str| openssl_sm2_verify(&public, id, sealed.sign_string.as_bytes(), &sig);
+    if let Err(e) = verify(ASYM_SN) {
+        panic!("openssl: {e}");
+    }
+    assert!(verify("1234567812345678").is_err());
 }

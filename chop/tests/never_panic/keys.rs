@@ -6,17 +6,8 @@ use chop::key::{inspect, Certificate, RsaPrivateKey, RsaPublicKey};
 use chop::secret::SecretString;
 use chop::wechatpay::Authorization;
 
-#[path = "support/mutate.rs"]
-mod mutate;
-use mutate::{mutate, Rng};
-
-fn file(rel: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/../vectors/keys/{rel}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
+use test_support::mutate::{mutate, Rng};
+use test_support::vectors;
 
 #[test]
 fn loaders_survive_mutations() {
@@ -35,7 +26,7 @@ fn loaders_survive_mutations() {
     ];
     let mut rng = Rng(0x5EED_2026_1123);
     for name in inputs {
-        let original = file(name);
+        let original = vectors::key(name);
         let rounds = if name.ends_with(".p12") || name.contains("encrypted") {
             40
         } else {

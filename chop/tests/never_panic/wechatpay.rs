@@ -1,17 +1,13 @@
 //! Damaged callbacks, responses, headers and certificate downloads give a typed
 //! error (or, rarely, a value), never a panic: deterministic mutations of real vectors.
 
-#[path = "support/wechatpay.rs"]
-mod support;
-
 use chop::wechatpay::{
     ApiV3Key, CertificatesResponse, ErrorBody, NotificationHandler, SignatureHeaders,
 };
-use support::*;
+use test_support::vectors::{json, read};
+use test_support::wechatpay::verifier;
 
-#[path = "support/mutate.rs"]
-mod mutate;
-use mutate::{mutate, Rng};
+use test_support::mutate::{mutate, Rng};
 
 #[test]
 fn mutated_callbacks_never_panic_and_never_verify() {

@@ -1,8 +1,5 @@
 //! Platform certificates: every case in `vectors/wechatpay/certificates/`, chains, rotation.
 
-#[path = "support/wechatpay.rs"]
-mod support;
-
 use chop::clock::FixedClock;
 use chop::key::Certificate;
 use chop::wechatpay::{
@@ -10,7 +7,8 @@ use chop::wechatpay::{
     MemoryKeyStore, PlatformKey, PlatformKeyStore, ResponseVerifier, SignatureHeaders, Trust,
     VerifyError,
 };
-use support::*;
+use test_support::vectors::{assert_every_case_run, json, read, text};
+use test_support::wechatpay::{apiv3_key, platform_key};
 
 const CASES: &[&str] = &[
     "go_mock_download_server",
@@ -21,14 +19,7 @@ const T: i64 = 1_795_420_800;
 
 #[test]
 fn every_certificates_folder_is_run() {
-    assert_eq!(
-        cases("certificates"),
-        CASES.iter().map(|s| s.to_string()).collect()
-    );
-}
-
-fn key(k: &str) -> ApiV3Key {
-    ApiV3Key::new(k).unwrap_or_else(|_| ApiV3Key::danger_accept_16_byte_test_key(k).unwrap())
+    assert_every_case_run("wechatpay/certificates", CASES, &[]);
 }
 
 fn download(
@@ -42,7 +33,9 @@ fn download(
     let ctx = json(&format!("{dir}/context.json"));
     let body = read(&format!("{dir}/response.json"));
     let r = CertificatesResponse::parse(200, &body).unwrap();
-    let certs = r.decrypt(&key(ctx["apiv3_key"].as_str().unwrap())).unwrap();
+    let certs = r
+        .decrypt(&apiv3_key(ctx["apiv3_key"].as_str().unwrap()))
+        .unwrap();
     (ctx, body, certs)
 }
 
@@ -92,10 +85,7 @@ fn first_download_is_trust_on_first_use_and_later_ones_use_trusted_keys() {
     let d2 = verify_download(certs.clone(), &headers, &body, Trust::Verifier(&v)).unwrap();
     assert!(!d2.trust_on_first_use);
     // A trusted key that did not sign: refused, naming the known serials.
-    let other = PlatformKey::certificate(
-        Certificate::load(&read("keys/wechatpay-platform/platform-new-cert.pem")).unwrap(),
-    )
-    .unwrap();
+    let other = platform_key("new");
     let v = ResponseVerifier::new([other]).with_clock(FixedClock(now));
     let e = verify_download(certs.clone(), &headers, &body, Trust::Verifier(&v)).unwrap_err();
     assert!(
@@ -148,7 +138,7 @@ fn wrong_key_and_serial_mismatch_are_typed() {
     );
     let r = CertificatesResponse::parse(200, forged.as_bytes()).unwrap();
     let e = r
-        .decrypt(&key("a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb"))
+        .decrypt(&apiv3_key("a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb"))
         .unwrap_err();
     assert!(matches!(e, CertsError::SerialMismatch { .. }), "{e:?}");
 }
@@ -194,14 +184,8 @@ fn chains_to_the_tenpay_root_only_when_issued_by_it() {
 
 #[test]
 fn rotation_in_the_store() {
-    let old = PlatformKey::certificate(
-        Certificate::load(&read("keys/wechatpay-platform/platform-old-cert.pem")).unwrap(),
-    )
-    .unwrap();
-    let new = PlatformKey::certificate(
-        Certificate::load(&read("keys/wechatpay-platform/platform-new-cert.pem")).unwrap(),
-    )
-    .unwrap();
+    let old = platform_key("old");
+    let new = platform_key("new");
     let store = MemoryKeyStore::with_keys([old.clone()]);
     store.insert(new.clone());
     store.insert(new.clone()); // same serial: replaced, not duplicated
@@ -224,10 +208,7 @@ fn applying_a_download_adds_new_and_prunes_expired_certificates() {
     .unwrap();
     let clock = FixedClock(ctx["now"].as_i64().unwrap());
     let d = verify_download(certs, &headers, &body, Trust::FirstUse(&clock)).unwrap();
-    let old = PlatformKey::certificate(
-        Certificate::load(&read("keys/wechatpay-platform/platform-old-cert.pem")).unwrap(),
-    )
-    .unwrap();
+    let old = platform_key("old");
     let pubkey = PlatformKey::public_key(
         "PUB_KEY_ID_0119000091912026112300000000",
         chop::key::RsaPublicKey::load(&read("keys/wechatpay-platform/platform-pubkey-pub.pem"))

@@ -1,8 +1,5 @@
 //! Callbacks and AEAD: every case in `vectors/wechatpay/notify/` and `vectors/wechatpay/aead/`.
 
-#[path = "support/wechatpay.rs"]
-mod support;
-
 use std::sync::Arc;
 
 use chop::wechatpay::{
@@ -10,7 +7,8 @@ use chop::wechatpay::{
     NotifyError, SignatureHeaders, VerifyError, AEAD_AES_256_GCM,
 };
 use serde_json::Value;
-use support::*;
+use test_support::vectors::{assert_every_case_run, json, read, text};
+use test_support::wechatpay::{apiv3_key, verifier};
 
 const NOTIFY_CASES: &[&str] = &[
     "chop_payment_success",
@@ -33,15 +31,14 @@ const AEAD_CASES: &[&str] = &[
 
 #[test]
 fn every_notify_and_aead_folder_is_run() {
-    let names = |c: &[&str]| c.iter().map(|s| s.to_string()).collect();
-    assert_eq!(cases("notify"), names(NOTIFY_CASES));
-    assert_eq!(cases("aead"), names(AEAD_CASES));
+    assert_every_case_run("wechatpay/notify", NOTIFY_CASES, &[]);
+    assert_every_case_run("wechatpay/aead", AEAD_CASES, &[]);
 }
 
 fn key(ctx: &Value) -> ApiV3Key {
     let k = ctx["apiv3_key"].as_str().or(ctx["key"].as_str()).unwrap();
     // The upstream Go/Java cases use 16-byte keys (really AES-128-GCM).
-    ApiV3Key::new(k).unwrap_or_else(|_| ApiV3Key::danger_accept_16_byte_test_key(k).unwrap())
+    apiv3_key(k)
 }
 
 #[test]
@@ -216,9 +213,7 @@ fn aead_negative_cases_error_and_never_panic() {
         if ctx["expect"] == "ok" {
             continue;
         }
-        let k = ctx["key"].as_str().unwrap();
-        let key = ApiV3Key::new(k)
-            .unwrap_or_else(|_| ApiV3Key::danger_accept_16_byte_test_key(k).unwrap());
+        let key = apiv3_key(ctx["key"].as_str().unwrap());
         let nonces: Vec<&str> = match ctx["nonces"].as_array() {
             Some(n) => n.iter().map(|v| v.as_str().unwrap()).collect(),
             None => vec![ctx["nonce"].as_str().unwrap()],

@@ -1,14 +1,12 @@
 //! Sensitive fields: every case in `vectors/wechatpay/oaep/`, and key choice for encryption.
 
-#[path = "support/wechatpay.rs"]
-mod support;
-
 use chop::key::{Certificate, RsaPrivateKey};
 use chop::wechatpay::{
     decrypt_sensitive, decrypt_sensitive_with, encrypt_sensitive, encrypt_sensitive_with_store,
     MemoryKeyStore, PlatformKey, PlatformKeyStore, RsaPadding, SensitiveError,
 };
-use support::*;
+use test_support::vectors::{assert_every_case_run, json, read, text};
+use test_support::wechatpay::platform_key;
 
 const CASES: &[&str] = &[
     "apache_httpclient_oaep",
@@ -21,7 +19,7 @@ const CASES: &[&str] = &[
 
 #[test]
 fn every_oaep_folder_is_run() {
-    assert_eq!(cases("oaep"), CASES.iter().map(|s| s.to_string()).collect());
+    assert_every_case_run("wechatpay/oaep", CASES, &[]);
 }
 
 #[test]
@@ -93,21 +91,11 @@ fn wrong_key_and_bad_input_are_typed() {
     assert!(encrypt_sensitive(&pk, &"x".repeat(214)).is_ok());
 }
 
-fn platform(name: &str) -> PlatformKey {
-    PlatformKey::certificate(
-        Certificate::load(&read(&format!(
-            "keys/wechatpay-platform/platform-{name}-cert.pem"
-        )))
-        .unwrap(),
-    )
-    .unwrap()
-}
-
 #[test]
 fn store_picks_the_newest_valid_certificate_then_the_public_key() {
     const NEW: &str = "0A2B3C4D5E6F708192A3B4C5D6E7F80910213243";
     const OLD: &str = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
-    let store = MemoryKeyStore::with_keys([platform("old"), platform("new")]);
+    let store = MemoryKeyStore::with_keys([platform_key("old"), platform_key("new")]);
     // 2026-11-23: both valid, the new one is newer.
     assert_eq!(store.for_encryption(1_795_420_800).unwrap().id(), NEW);
     // 2026-03-01: only the old one is valid yet.

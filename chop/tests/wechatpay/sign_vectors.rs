@@ -1,8 +1,5 @@
 //! WeChat Pay v3 request-signing vectors from `vectors/wechatpay/`.
 
-use std::collections::BTreeSet;
-use std::path::PathBuf;
-
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chop::clock::{FixedClock, FixedNonce};
@@ -10,21 +7,11 @@ use chop::key::{Certificate, Component, KeyError, RsaPrivateKey, RsaPublicKey};
 use chop::signer::{SignatureScheme, Signer};
 use chop::wechatpay::{RequestSigner, Schema, SignString};
 use serde_json::Value;
-
-fn vectors() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../vectors")
-}
-
-fn read(rel: &str) -> Vec<u8> {
-    std::fs::read(vectors().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
-
-fn text(rel: &str) -> String {
-    String::from_utf8(read(rel)).unwrap()
-}
+use test_support::keys::{certificate, private_key, public_key};
+use test_support::vectors::{self, read, text, Case};
 
 fn context(case: &str) -> Value {
-    serde_json::from_slice(&read(&format!("wechatpay/{case}/context.json"))).unwrap()
+    Case::new(format!("wechatpay/{case}")).context()
 }
 
 /// The cases this file runs; the guard test below checks that none is missing.
@@ -40,29 +27,16 @@ const CASES: &[&str] = &[
 
 #[test]
 fn every_vector_folder_is_run() {
-    // Groups of cases run by other test files (each has its own guard).
+    // Groups of cases run by other modules (each has its own guard).
     const GROUPS: &[&str] = &["verify", "notify", "aead", "oaep", "certificates", "sm"];
-    let on_disk: BTreeSet<String> = std::fs::read_dir(vectors().join("wechatpay"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| !GROUPS.contains(&name.as_str()))
-        .collect();
-    let run: BTreeSet<String> = CASES.iter().map(|s| s.to_string()).collect();
-    assert_eq!(
-        on_disk, run,
-        "a vector folder exists that no test runs (or the reverse)"
-    );
-}
-
-fn load_key(rel: &str) -> RsaPrivateKey {
-    RsaPrivateKey::load(&read(rel), None).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    vectors::assert_every_case_run("wechatpay", CASES, GROUPS);
 }
 
 #[test]
 fn seed002_get_certificates_from_path_and_full_url() {
     let case = "seed002_get_certificates";
     let ctx = context(case);
-    let key = load_key(ctx["private_key_file"].as_str().unwrap());
+    let key = private_key(ctx["private_key_file"].as_str().unwrap());
     let signer = RequestSigner::merchant(
         ctx["mchid"].as_str().unwrap(),
         ctx["serial_no"].as_str().unwrap(),
@@ -89,7 +63,7 @@ fn seed002_get_certificates_from_path_and_full_url() {
 #[test]
 fn seed002_applied_to_http_request() {
     let ctx = context("seed002_get_certificates");
-    let key = load_key(ctx["private_key_file"].as_str().unwrap());
+    let key = private_key(ctx["private_key_file"].as_str().unwrap());
     let signer = RequestSigner::merchant(
         "1900009191",
         "1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C",
@@ -138,7 +112,7 @@ fn seed004_brand_sign_string_and_header_type() {
     let signer = RequestSigner::brand(
         "100XX",
         "3493DE0D9BB4EB98A8C65EAA7E8EE887EC24B71A",
-        load_key("keys/generated/key-pkcs8.pem"),
+        private_key("keys/generated/key-pkcs8.pem"),
     );
     let signed = signer
         .sign_at(
@@ -199,10 +173,10 @@ fn upstream_signing_vectors_reproduce() {
         let mut files = vec![ctx["private_key_file"].as_str().unwrap()];
         files.extend(ctx["also_private_key_file"].as_str());
         for file in files {
-            let key = load_key(file);
+            let key = private_key(file);
             let sig = key.sign(SignatureScheme::RsaPkcs1Sha256, &message).unwrap();
             assert_eq!(STANDARD.encode(&sig), expected, "{case} with {file}");
-            let cert = Certificate::load(&read(ctx["certificate_file"].as_str().unwrap())).unwrap();
+            let cert = certificate(ctx["certificate_file"].as_str().unwrap());
             let public = cert.rsa_public_key().unwrap();
             public
                 .verify(SignatureScheme::RsaPkcs1Sha256, &message, &sig)
@@ -220,7 +194,7 @@ fn go_vector_negative_cases() {
     let sig = STANDARD
         .decode(text("wechatpay/go_signer_source/signature.b64"))
         .unwrap();
-    let cert = Certificate::load(&read("keys/upstream/go_test_cert_F5765756002FDD77.pem")).unwrap();
+    let cert = certificate("keys/upstream/go_test_cert_F5765756002FDD77.pem");
     let key = cert.rsa_public_key().unwrap();
     assert!(key
         .verify(SignatureScheme::RsaPkcs1Sha256, &message, &sig)
@@ -235,12 +209,10 @@ fn go_vector_negative_cases() {
         .verify(SignatureScheme::RsaPkcs1Sha256, &message, b"")
         .is_err());
     // A short serial stays short: no padding to 40 characters.
-    let other =
-        Certificate::load(&read("keys/upstream/go_test_cert_D7CE59D1F522D701.pem")).unwrap();
+    let other = certificate("keys/upstream/go_test_cert_D7CE59D1F522D701.pem");
     assert_eq!(other.serial_hex(), "D7CE59D1F522D701");
     // A key of another merchant does not verify it.
-    let wrong =
-        RsaPublicKey::load(&read("keys/upstream/java_core_wechat_pay_public_key.pem")).unwrap();
+    let wrong = public_key("keys/upstream/java_core_wechat_pay_public_key.pem");
     assert!(wrong
         .verify(SignatureScheme::RsaPkcs1Sha256, &message, &sig)
         .is_err());
@@ -252,8 +224,7 @@ fn java_signature_fails_against_wechat_pay_public_key() {
     let sig = STANDARD
         .decode(text("wechatpay/java_rsa_verifier_message/signature.b64"))
         .unwrap();
-    let wrong =
-        RsaPublicKey::load(&read("keys/upstream/java_core_wechat_pay_public_key.pem")).unwrap();
+    let wrong = public_key("keys/upstream/java_core_wechat_pay_public_key.pem");
     assert!(wrong
         .verify(SignatureScheme::RsaPkcs1Sha256, &message, &sig)
         .is_err());
@@ -289,7 +260,7 @@ fn skit_rsa4096_verify_with_every_public_key_form() {
 fn java_credential_request_from_full_url_with_query() {
     let case = "java_credential_get";
     let ctx = context(case);
-    let key = load_key(ctx["private_key_file"].as_str().unwrap());
+    let key = private_key(ctx["private_key_file"].as_str().unwrap());
     let signer = RequestSigner::merchant(
         ctx["mchid"].as_str().unwrap(),
         ctx["serial_no"].as_str().unwrap(),

@@ -1,9 +1,6 @@
 //! 国密 (ShangMi) WeChat Pay: every case in `vectors/wechatpay/sm/`.
 #![cfg(feature = "sm")]
 
-#[path = "support/wechatpay.rs"]
-mod support;
-
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chop::crypto::aead::sm4_gcm_open;
@@ -16,7 +13,8 @@ use chop::wechatpay::{
     NotificationHandler, PlatformKey, RequestSigner, Schema, SignatureHeaders, VerifyError,
     AEAD_SM4_GCM,
 };
-use support::*;
+use test_support::vectors::{assert_every_case_run, json, read, text};
+use test_support::wechatpay::verifier;
 
 const CASES: &[&str] = &[
     "chop_sm2_sm4_notification",
@@ -31,7 +29,7 @@ const CASES: &[&str] = &[
 
 #[test]
 fn every_sm_folder_is_run() {
-    assert_eq!(cases("sm"), CASES.iter().map(|s| s.to_string()).collect());
+    assert_every_case_run("wechatpay/sm", CASES, &[]);
 }
 
 fn dir(case: &str) -> String {

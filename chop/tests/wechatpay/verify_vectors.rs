@@ -1,18 +1,16 @@
 //! Response and callback verification: every case in `vectors/wechatpay/verify/`.
 
-#[path = "support/wechatpay.rs"]
-mod support;
-
 use chop::wechatpay::{
     ResponseVerifier, SignString, SignatureHeaders, Skew, VerifyError, DEFAULT_WINDOW_SECS,
 };
-use support::*;
+use test_support::vectors::{cases, json, read, read_opt, text};
+use test_support::wechatpay::verifier;
 
 #[test]
 fn every_verify_vector_folder_is_run() {
     // Every folder is run by `each_verify_case`; this checks that the data-driven
     // loop sees them all and that each has the files it needs.
-    for case in cases("verify") {
+    for case in cases("wechatpay/verify") {
         let dir = format!("wechatpay/verify/{case}");
         let ctx = json(&format!("{dir}/context.json"));
         assert!(ctx["source"].is_string(), "{case}: no source");
@@ -22,7 +20,7 @@ fn every_verify_vector_folder_is_run() {
             "{case}: no body"
         );
     }
-    assert_eq!(cases("verify").len(), 20);
+    assert_eq!(cases("wechatpay/verify").len(), 20);
 }
 
 fn run_case(case: &str) -> (Result<String, VerifyError>, serde_json::Value) {
@@ -57,7 +55,7 @@ fn run_case(case: &str) -> (Result<String, VerifyError>, serde_json::Value) {
 
 #[test]
 fn each_verify_case() {
-    for case in cases("verify") {
+    for case in cases("wechatpay/verify") {
         let (result, ctx) = run_case(&case);
         let expect = &ctx["expect"];
         if let Some(serial) = expect["ok"].as_str() {
@@ -120,7 +118,7 @@ fn each_verify_case() {
 fn successful_cases_build_the_documented_sign_string() {
     // The sign string is checked byte for byte against message.txt, independently
     // of the signature: TIMESTAMP\nNONCE\nBODY\n over the raw body.
-    for case in cases("verify") {
+    for case in cases("wechatpay/verify") {
         let dir = format!("wechatpay/verify/{case}");
         let Some(message) = read_opt(&format!("{dir}/message.txt")) else {
             continue;
