@@ -21,6 +21,7 @@ use chop::wechatpay::{
 };
 use chop_axum::{WechatPayAck, WechatPayNotification};
 use chop_reqwest::WechatPayMiddleware;
+use test_support::mock::wait_until;
 
 const ORDERS: usize = 6;
 
@@ -62,6 +63,7 @@ async fn notify(
 
 #[test]
 fn clients_recover_from_a_mock_restart_without_losing_a_callback() {
+    let _turn = crate::one_at_a_time();
     let dir = std::env::temp_dir().join(format!("chop-fault-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -129,12 +131,7 @@ fn clients_recover_from_a_mock_restart_without_losing_a_callback() {
                     // The merchant waits (bounded) for this order's callback
                     // before the next order: the mock keeps keys in --state,
                     // not orders or pending callbacks.
-                    for _ in 0..200 {
-                        if received.lock().unwrap().contains(&no) {
-                            break;
-                        }
-                        tokio::time::sleep(Duration::from_millis(25)).await;
-                    }
+                    wait_until(|| received.lock().unwrap().contains(&no)).await;
                     done = true;
                     break;
                 }
@@ -144,12 +141,7 @@ fn clients_recover_from_a_mock_restart_without_losing_a_callback() {
             assert!(done, "order {no} never went through");
         }
         // Wait (bounded) for every callback.
-        for _ in 0..200 {
-            if received.lock().unwrap().len() >= ORDERS {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
+        wait_until(|| received.lock().unwrap().len() >= ORDERS).await;
         retries
     });
     let _ = mock.kill();

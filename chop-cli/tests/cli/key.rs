@@ -1,41 +1,21 @@
 //! End-to-end tests of `chop key inspect` and `chop key match`.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
-use serde_json::Value;
+use test_support::cli::{chop, json_of};
+use test_support::vectors::arg;
 
 /// A fixed "now" inside the validity of the certificate vectors used here
 /// (2026-12-01T00:00:00Z): these files have fixed validities, so the tests
 /// never check them against the wall clock.
 const NOW: &str = "1796083200";
 
-fn v(rel: &str) -> String {
-    format!("{}/../vectors/keys/{rel}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn chop() -> Command {
-    Command::cargo_bin("chop").unwrap()
-}
-
-fn json(args: &[&str], code: i32) -> Value {
-    let out = chop()
-        .args(args)
-        .assert()
-        .code(code)
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out)))
-}
-
 #[test]
 fn inspect_certificate_json_has_serial() {
-    let j = json(
+    let j = json_of(
         &[
             "key",
             "inspect",
-            &v("generated/cert-serial-signpad.pem"),
+            &arg("keys/generated/cert-serial-signpad.pem"),
             "--now",
             NOW,
             "--json",
@@ -55,7 +35,13 @@ fn inspect_certificate_json_has_serial() {
 #[test]
 fn inspect_certificate_human() {
     chop()
-        .args(["key", "inspect", &v("generated/cert.der"), "--now", NOW])
+        .args([
+            "key",
+            "inspect",
+            &arg("keys/generated/cert.der"),
+            "--now",
+            NOW,
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -67,12 +53,12 @@ fn inspect_certificate_human() {
 #[test]
 fn inspect_private_key_formats() {
     for (file, format) in [
-        ("generated/key-pkcs1.pem", "PKCS#1 PEM"),
-        ("generated/key-pkcs8.der", "PKCS#8 DER"),
-        ("generated/key-pkcs8.b64", "PKCS#8 bare base64"),
-        ("seed002/apiclient_test_key.pem", "PKCS#1 PEM"),
+        ("keys/generated/key-pkcs1.pem", "PKCS#1 PEM"),
+        ("keys/generated/key-pkcs8.der", "PKCS#8 DER"),
+        ("keys/generated/key-pkcs8.b64", "PKCS#8 bare base64"),
+        ("keys/seed002/apiclient_test_key.pem", "PKCS#1 PEM"),
     ] {
-        let j = json(&["key", "inspect", &v(file), "--json"], 0);
+        let j = json_of(&["key", "inspect", &arg(file), "--json"], 0);
         assert_eq!(j["type"], "private_key", "{file}");
         assert_eq!(j["format"], format, "{file}");
         assert_eq!(j["bits"], 2048);
@@ -83,11 +69,11 @@ fn inspect_private_key_formats() {
 
 #[test]
 fn inspect_seed004_reports_the_damage_and_exits_1() {
-    let j = json(
+    let j = json_of(
         &[
             "key",
             "inspect",
-            &v("seed004/apiclient_test_key_corrupted.pem"),
+            &arg("keys/seed004/apiclient_test_key_corrupted.pem"),
             "--json",
         ],
         1,
@@ -103,15 +89,15 @@ fn inspect_seed004_reports_the_damage_and_exits_1() {
 #[test]
 fn inspect_p12_needs_the_merchant_id() {
     chop()
-        .args(["key", "inspect", &v("generated/legacy-3des.p12")])
+        .args(["key", "inspect", &arg("keys/generated/legacy-3des.p12")])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("merchant id"));
-    let j = json(
+    let j = json_of(
         &[
             "key",
             "inspect",
-            &v("generated/legacy-3des.p12"),
+            &arg("keys/generated/legacy-3des.p12"),
             "--password",
             "1900009191",
             "--now",
@@ -131,12 +117,12 @@ fn inspect_p12_needs_the_merchant_id() {
 #[test]
 fn inspect_bad_inputs_exit_2() {
     for (file, msg) in [
-        ("generated/empty.pem", "is empty"),
-        ("generated/random.bin", "not in a recognised format"),
-        ("generated/key-truncated.pem", "looks truncated"),
+        ("keys/generated/empty.pem", "is empty"),
+        ("keys/generated/random.bin", "not in a recognised format"),
+        ("keys/generated/key-truncated.pem", "looks truncated"),
     ] {
         chop()
-            .args(["key", "inspect", &v(file)])
+            .args(["key", "inspect", &arg(file)])
             .assert()
             .code(2)
             .stderr(predicate::str::contains(msg))
@@ -146,12 +132,12 @@ fn inspect_bad_inputs_exit_2() {
 
 #[test]
 fn match_pairs_and_mismatches() {
-    let j = json(
+    let j = json_of(
         &[
             "key",
             "match",
-            &v("generated/key-pkcs1.der"),
-            &v("generated/cert.pem"),
+            &arg("keys/generated/key-pkcs1.der"),
+            &arg("keys/generated/cert.pem"),
             "--json",
         ],
         0,
@@ -162,8 +148,8 @@ fn match_pairs_and_mismatches() {
         .args([
             "key",
             "match",
-            &v("seed002/apiclient_test_key.pem"),
-            &v("generated/cert.pem"),
+            &arg("keys/seed002/apiclient_test_key.pem"),
+            &arg("keys/generated/cert.pem"),
         ])
         .assert()
         .code(1)
@@ -172,8 +158,8 @@ fn match_pairs_and_mismatches() {
         .args([
             "key",
             "match",
-            &v("generated/cert.pem"),
-            &v("generated/cert.pem"),
+            &arg("keys/generated/cert.pem"),
+            &arg("keys/generated/cert.pem"),
         ])
         .assert()
         .code(2)

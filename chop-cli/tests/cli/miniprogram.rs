@@ -3,18 +3,8 @@
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
-
-fn v(rel: &str) -> String {
-    format!("{}/../vectors/{rel}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn text(rel: &str) -> String {
-    std::fs::read_to_string(v(rel)).unwrap()
-}
-
-fn chop() -> Command {
-    Command::cargo_bin("chop").unwrap()
-}
+use test_support::cli::{chop, json};
+use test_support::vectors::{arg, at, text};
 
 const CASE: &str = "miniprogram/official_api_signature";
 const URL: &str = "https://api.weixin.qq.com/wxa/getuserriskrank?access_token=ACCESS_TOKEN";
@@ -38,7 +28,7 @@ fn seal() -> Command {
     ])
     .args([
         "--key",
-        &v("keys/miniprogram/api_signature_app_private_key_97845f6ed842ea860df6fdf65941ff56.pem"),
+        &arg("keys/miniprogram/api_signature_app_private_key_97845f6ed842ea860df6fdf65941ff56.pem"),
     ])
     .args([
         "--timestamp",
@@ -48,10 +38,7 @@ fn seal() -> Command {
         "--nonce",
         "o89QaPVsRu1yppIZzvSZc4",
     ])
-    .args([
-        "--data",
-        &format!("@{}", v(&format!("{CASE}/request_data.json"))),
-    ]);
+    .args(["--data", &at(&format!("{CASE}/request_data.json"))]);
     c
 }
 
@@ -71,7 +58,7 @@ fn open(sig: &str) -> Command {
     ])
     .args([
         "--cert",
-        &v("keys/miniprogram/api_signature_platform_cert_79ba700ea147819f640941bceb38b1d1.pem"),
+        &arg("keys/miniprogram/api_signature_platform_cert_79ba700ea147819f640941bceb38b1d1.pem"),
     ])
     .args([
         "--cert-sn",
@@ -83,24 +70,14 @@ fn open(sig: &str) -> Command {
         "--signature",
         sig,
     ])
-    .args([
-        "--body",
-        &format!("@{}", v(&format!("{CASE}/response_body.json"))),
-    ])
+    .args(["--body", &at(&format!("{CASE}/response_body.json"))])
     .args(["--now", "1635927960"]);
     c
 }
 
 #[test]
 fn seal_json_reproduces_the_official_request() {
-    let out = seal()
-        .arg("--json")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let j: Value = serde_json::from_slice(&out).unwrap();
+    let j = json(seal().arg("--json"), 0);
     assert_eq!(j["body"], text(&format!("{CASE}/request_body.json")));
     assert_eq!(
         j["plaintext"],
@@ -130,14 +107,10 @@ fn seal_human_output() {
 
 #[test]
 fn open_official_response() {
-    let out = open(&text(&format!("{CASE}/response_signature.b64")))
-        .arg("--json")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let j: Value = serde_json::from_slice(&out).unwrap();
+    let j = json(
+        open(&text(&format!("{CASE}/response_signature.b64"))).arg("--json"),
+        0,
+    );
     assert_eq!(j["verified"], true);
     assert_eq!(
         j["plaintext"],
@@ -178,7 +151,7 @@ fn open_stale_exits_1_and_missing_header_exits_2() {
     ])
     .args([
         "--cert",
-        &v("keys/miniprogram/api_signature_platform_cert_79ba700ea147819f640941bceb38b1d1.pem"),
+        &arg("keys/miniprogram/api_signature_platform_cert_79ba700ea147819f640941bceb38b1d1.pem"),
     ])
     .args([
         "--cert-sn",
@@ -188,10 +161,7 @@ fn open_stale_exits_1_and_missing_header_exits_2() {
         "--serial",
         CERT_SN,
     ])
-    .args([
-        "--body",
-        &format!("@{}", v(&format!("{CASE}/response_body.json"))),
-    ]);
+    .args(["--body", &at(&format!("{CASE}/response_body.json"))]);
     c.assert()
         .code(2)
         .stderr(predicate::str::contains("no `Wechatmp-Signature` header"));
@@ -214,7 +184,7 @@ fn open_unencrypted_error_is_marked_unverified() {
     ])
     .args([
         "--cert",
-        &v("keys/miniprogram/api_signature_platform_cert_79ba700ea147819f640941bceb38b1d1.pem"),
+        &arg("keys/miniprogram/api_signature_platform_cert_79ba700ea147819f640941bceb38b1d1.pem"),
     ])
     .args([
         "--cert-sn",
@@ -223,8 +193,7 @@ fn open_unencrypted_error_is_marked_unverified() {
         "--body",
         r#"{"errcode":40234,"errmsg":"invalid signature rid: 1"}"#,
     ]);
-    let out = c.assert().code(1).get_output().stdout.clone();
-    let j: Value = serde_json::from_slice(&out).unwrap();
+    let j = json(&mut c, 1);
     assert_eq!(j["verified"], false);
     assert_eq!(j["unverified_errcode"], 40234);
     assert!(j["error"].as_str().unwrap().starts_with("UNVERIFIED"));
@@ -268,7 +237,7 @@ fn decrypt_data_official_example() {
         ])
         .args([
             "--data",
-            &format!("@{}", v(&format!("{dir}/encrypted_data.b64"))),
+            &at(&format!("{dir}/encrypted_data.b64")),
             "--appid",
             "wx4f4bc4dec97d474b",
         ])
@@ -291,7 +260,7 @@ fn decrypt_data_official_example() {
         ])
         .args([
             "--data",
-            &format!("@{}", v(&format!("{dir}/encrypted_data.b64"))),
+            &at(&format!("{dir}/encrypted_data.b64")),
             "--appid",
             "wxother",
         ])
@@ -322,11 +291,7 @@ fn msg_decrypt_encrypt_verify_url() {
             "--msg-signature",
             "477715d11cdb4164915debcba66cb864d751f3e6",
         ])
-        .args([
-            "--encrypt",
-            &format!("@{}", v(&format!("{dir}/encrypt.b64"))),
-            "--json",
-        ])
+        .args(["--encrypt", &at(&format!("{dir}/encrypt.b64")), "--json"])
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -343,10 +308,7 @@ fn msg_decrypt_encrypt_verify_url() {
             "--msg-signature",
             "0000",
         ])
-        .args([
-            "--encrypt",
-            &format!("@{}", v(&format!("{dir}/encrypt.b64"))),
-        ])
+        .args(["--encrypt", &at(&format!("{dir}/encrypt.b64"))])
         .assert()
         .code(1)
         .stdout(predicate::str::contains("msg_signature does not match"));
@@ -358,26 +320,23 @@ fn msg_decrypt_encrypt_verify_url() {
         .assert()
         .success()
         .stdout(predicate::str::contains("1616140317555161061"));
-    let out = chop()
-        .args(["miniprogram", "msg", "encrypt"])
-        .args(common)
-        .args([
-            "--timestamp",
-            "1",
-            "--nonce",
-            "2",
-            "--msg",
-            "<xml/>",
-            "--random",
-            "AAAAAAAAAAAAAAAAAAAAAA==",
-            "--json",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let j: Value = serde_json::from_slice(&out).unwrap();
+    let j = json(
+        chop()
+            .args(["miniprogram", "msg", "encrypt"])
+            .args(common)
+            .args([
+                "--timestamp",
+                "1",
+                "--nonce",
+                "2",
+                "--msg",
+                "<xml/>",
+                "--random",
+                "AAAAAAAAAAAAAAAAAAAAAA==",
+                "--json",
+            ]),
+        0,
+    );
     assert_eq!(j["msg_signature"].as_str().unwrap().len(), 40);
     chop()
         .args([
@@ -423,36 +382,33 @@ fn msg_decrypt_encrypt_verify_url() {
 #[test]
 fn sm_suite_seal_then_open() {
     let sym = "QkJCQkJCQkJCQkJCQkJCQg=="; // 16 bytes
-    let out = chop()
-        .args([
-            "miniprogram",
-            "seal",
-            "--suite",
-            "sm",
-            "--appid",
-            "wxapp",
-            "--url",
-            URL,
-            "--sym-key",
-            sym,
-            "--sym-sn",
-            "s1",
-        ])
-        .args([
-            "--key",
-            &v("keys/upstream/skit_sm2_private_key_pkcs8.pem"),
-            "--key-sn",
-            "k1",
-            "--timestamp",
-            "1700000000",
-        ])
-        .args(["--data", r#"{"a":1}"#, "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let j: Value = serde_json::from_slice(&out).unwrap();
+    let j = json(
+        chop()
+            .args([
+                "miniprogram",
+                "seal",
+                "--suite",
+                "sm",
+                "--appid",
+                "wxapp",
+                "--url",
+                URL,
+                "--sym-key",
+                sym,
+                "--sym-sn",
+                "s1",
+            ])
+            .args([
+                "--key",
+                &arg("keys/upstream/skit_sm2_private_key_pkcs8.pem"),
+                "--key-sn",
+                "k1",
+                "--timestamp",
+                "1700000000",
+            ])
+            .args(["--data", r#"{"a":1}"#, "--json"]),
+        0,
+    );
     assert_eq!(j["suite"], "SM4_GCM + SM2withSM3");
     assert_eq!(j["headers"]["Wechatmp-Serial"], "k1");
     // Opened as a response of a "platform certificate" numbered k1 holding the same key.
@@ -473,7 +429,7 @@ fn sm_suite_seal_then_open() {
         ])
         .args([
             "--cert",
-            &v("keys/upstream/skit_sm2_cert.pem"),
+            &arg("keys/upstream/skit_sm2_cert.pem"),
             "--cert-sn",
             "k1",
             "--serial",
@@ -508,7 +464,7 @@ fn open_during_rotation_warns_to_replace_the_certificate() {
     ])
     .args([
         "--cert",
-        &v("keys/miniprogram/api_signature_platform_cert_79ba700ea147819f640941bceb38b1d1.pem"),
+        &arg("keys/miniprogram/api_signature_platform_cert_79ba700ea147819f640941bceb38b1d1.pem"),
     ])
     .args([
         "--cert-sn",
@@ -528,7 +484,7 @@ fn open_during_rotation_warns_to_replace_the_certificate() {
     ])
     .args([
         "--body",
-        &format!("@{}", v(&format!("{CASE}/response_body.json"))),
+        &at(&format!("{CASE}/response_body.json")),
         "--now",
         "1635927956",
         "--json",
@@ -563,7 +519,7 @@ fn errcode_and_raw_data() {
         .code(2);
     let dir = "miniprogram/raw_data_official_signature";
     let sig = text(&format!("{dir}/signature.hex"));
-    let raw = format!("@{}", v(&format!("{dir}/raw_data.txt")));
+    let raw = at(&format!("{dir}/raw_data.txt"));
     chop()
         .args([
             "miniprogram",

@@ -1,32 +1,18 @@
 //! End-to-end tests of `chop wechatpay encrypt|decrypt` and `chop wechatpay certs decrypt`.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
-use serde_json::Value;
-
-fn v(rel: &str) -> String {
-    format!("{}/../vectors/{rel}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn chop() -> Command {
-    Command::cargo_bin("chop").unwrap()
-}
-
-fn json_out(c: &mut Command, code: i32) -> Value {
-    let out = c.assert().code(code).get_output().stdout.clone();
-    serde_json::from_slice(&out)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out)))
-}
+use test_support::cli::{chop, json};
+use test_support::vectors::{arg, at};
 
 #[test]
 fn decrypt_upstream_oaep_vector() {
-    let j = json_out(
+    let j = json(
         chop().args([
             "wechatpay",
             "decrypt",
-            &format!("@{}", v("wechatpay/oaep/go_decryptor_oaep/ciphertext.b64")),
+            &at("wechatpay/oaep/go_decryptor_oaep/ciphertext.b64"),
             "--key",
-            &v("keys/upstream/go_test_private_key.pem"),
+            &arg("keys/upstream/go_test_private_key.pem"),
             "--json",
         ]),
         0,
@@ -38,10 +24,10 @@ fn decrypt_upstream_oaep_vector() {
             "decrypt",
             &format!(
                 "@{}",
-                v("wechatpay/oaep/java_pkcs1v15_decryptor/ciphertext.b64")
+                arg("wechatpay/oaep/java_pkcs1v15_decryptor/ciphertext.b64")
             ),
             "--key",
-            &v("keys/upstream/java_core_merchant_private_key.pem"),
+            &arg("keys/upstream/java_core_merchant_private_key.pem"),
             "--pkcs1",
         ])
         .assert()
@@ -51,15 +37,15 @@ fn decrypt_upstream_oaep_vector() {
 
 #[test]
 fn encrypt_picks_the_newest_certificate_and_round_trips() {
-    let j = json_out(
+    let j = json(
         chop().args([
             "wechatpay",
             "encrypt",
             "张三",
             "--cert",
-            &v("keys/wechatpay-platform/platform-old-cert.pem"),
+            &arg("keys/wechatpay-platform/platform-old-cert.pem"),
             "--cert",
-            &v("keys/wechatpay-platform/platform-new-cert.pem"),
+            &arg("keys/wechatpay-platform/platform-new-cert.pem"),
             "--now",
             "1795420800",
             "--json",
@@ -77,7 +63,7 @@ fn encrypt_picks_the_newest_certificate_and_round_trips() {
             "decrypt",
             ct,
             "--key",
-            &v("keys/wechatpay-platform/platform-new-key.pem"),
+            &arg("keys/wechatpay-platform/platform-new-key.pem"),
         ])
         .assert()
         .success()
@@ -89,7 +75,7 @@ fn encrypt_picks_the_newest_certificate_and_round_trips() {
             "decrypt",
             ct,
             "--key",
-            &v("keys/wechatpay-platform/platform-old-key.pem"),
+            &arg("keys/wechatpay-platform/platform-old-key.pem"),
         ])
         .assert()
         .code(2)
@@ -100,7 +86,7 @@ fn encrypt_picks_the_newest_certificate_and_round_trips() {
 fn certs_decrypt_saves_each_certificate_and_checks_the_chain() {
     let dir = std::env::temp_dir().join(format!("chop-certs-{}", std::process::id()));
     let case = "wechatpay/certificates/java_download_certificate_response";
-    let j = json_out(
+    let j = json(
         chop().args([
             "wechatpay",
             "certs",
@@ -108,9 +94,9 @@ fn certs_decrypt_saves_each_certificate_and_checks_the_chain() {
             "--apiv3-key",
             "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb",
             "--response",
-            &format!("@{}", v(&format!("{case}/response.json"))),
+            &at(&format!("{case}/response.json")),
             "--root",
-            &v("keys/upstream/tenpay_root.pem"),
+            &arg("keys/upstream/tenpay_root.pem"),
             "--out",
             dir.to_str().unwrap(),
             "--now",
@@ -125,7 +111,7 @@ fn certs_decrypt_saves_each_certificate_and_checks_the_chain() {
     let saved = std::fs::read(dir.join("5DEA10EF55877E3CF6C33255C2E7DEFFF7E427EC.pem")).unwrap();
     assert_eq!(
         saved,
-        std::fs::read(v(&format!("{case}/certificate.pem"))).unwrap()
+        std::fs::read(arg(&format!("{case}/certificate.pem"))).unwrap()
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -143,9 +129,9 @@ fn certs_decrypt_verifies_the_signature_on_first_use() {
         "mockAPIv3Key1234",
         "--danger-accept-16-byte-test-key",
         "--response",
-        &format!("@{}", v(&format!("{case}/response.json"))),
+        &at(&format!("{case}/response.json")),
         "--headers",
-        &format!("@{}", v(&format!("{case}/headers.txt"))),
+        &at(&format!("{case}/headers.txt")),
         "--out",
         dir.to_str().unwrap(),
         "--now",
@@ -157,7 +143,7 @@ fn certs_decrypt_verifies_the_signature_on_first_use() {
         .stdout(predicate::str::contains("trust on first use"));
     assert!(dir.join("D7CE59D1F522D701.pem").exists());
     // Against the Tenpay root, wechatpay-go's mock certificate does not chain: exit 1.
-    c.args(["--root", &v("keys/upstream/tenpay_root.pem")]);
+    c.args(["--root", &arg("keys/upstream/tenpay_root.pem")]);
     c.assert()
         .code(1)
         .stdout(predicate::str::contains("does NOT chain"));
@@ -178,7 +164,7 @@ fn certs_404_tells_to_switch_to_public_key_mode() {
             "--response",
             &format!(
                 "@{}",
-                v("wechatpay/certificates/resource_not_exists/response.json")
+                arg("wechatpay/certificates/resource_not_exists/response.json")
             ),
             "--out",
             std::env::temp_dir().join("chop-never").to_str().unwrap(),

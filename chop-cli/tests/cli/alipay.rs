@@ -3,34 +3,22 @@
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
+use test_support::cli::{chop, json};
+use test_support::vectors::{arg, at, text};
 
-fn v(rel: &str) -> String {
-    format!("{}/../vectors/{rel}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn text(rel: &str) -> String {
-    std::fs::read_to_string(v(rel)).unwrap()
-}
-
-fn chop(args: &[&str]) -> Command {
-    let mut c = Command::cargo_bin("chop").unwrap();
+/// `chop alipay <args>`.
+fn alipay(args: &[&str]) -> Command {
+    let mut c = chop();
     c.arg("alipay").args(args);
     c
 }
 
-fn json_of(c: &mut Command, code: i32) -> Value {
-    let out = c.assert().code(code).get_output().stdout.clone();
-    let s = String::from_utf8(out).unwrap();
-    assert_eq!(s.lines().count(), 1, "one JSON object: {s}");
-    serde_json::from_str(&s).unwrap()
-}
-
 #[test]
 fn sign_json_gives_the_vector_content_and_signature() {
-    let params = format!("@{}", v("alipay/derived_request_sign/params.json"));
-    let key = v("keys/alipay/node_app-private-key.pem");
-    let j = json_of(
-        &mut chop(&["sign", "--key", &key, "--params", &params, "--json"]),
+    let params = at("alipay/derived_request_sign/params.json");
+    let key = arg("keys/alipay/node_app-private-key.pem");
+    let j = json(
+        &mut alipay(&["sign", "--key", &key, "--params", &params, "--json"]),
         0,
     );
     assert_eq!(
@@ -43,11 +31,11 @@ fn sign_json_gives_the_vector_content_and_signature() {
 
 #[test]
 fn sign_own_vector_from_bare_base64_key_and_human_output() {
-    let params = format!("@{}", v("alipay/own_request_sign/params.json"));
-    chop(&[
+    let params = at("alipay/own_request_sign/params.json");
+    alipay(&[
         "sign",
         "--key",
-        &v("keys/generated/key-pkcs8.b64"),
+        &arg("keys/generated/key-pkcs8.b64"),
         "--sign-type",
         "RSA2",
         "--params",
@@ -65,11 +53,11 @@ fn sign_own_vector_from_bare_base64_key_and_human_output() {
 
 #[test]
 fn sign_form_params_and_sm2() {
-    let j = json_of(
-        &mut chop(&[
+    let j = json(
+        &mut alipay(&[
             "sign",
             "--key",
-            &v("keys/alipay/generated/sm2-app-key.pem"),
+            &arg("keys/alipay/generated/sm2-app-key.pem"),
             "--params",
             "b=2&a=%E4%B8%AD&sign_type=SM2&empty=",
             "--json",
@@ -82,10 +70,10 @@ fn sign_form_params_and_sm2() {
 
 #[test]
 fn legacy_rsa_signing_is_a_clear_error() {
-    chop(&[
+    alipay(&[
         "sign",
         "--key",
-        &v("keys/alipay/node_app-private-key.pem"),
+        &arg("keys/alipay/node_app-private-key.pem"),
         "--params",
         "a=1&sign_type=RSA",
     ])
@@ -98,30 +86,30 @@ fn legacy_rsa_signing_is_a_clear_error() {
 
 #[test]
 fn bad_params_and_missing_key_exit_2() {
-    let key = v("keys/alipay/node_app-private-key.pem");
-    chop(&["sign", "--key", &key, "--params", "a=1&a=2"])
+    let key = arg("keys/alipay/node_app-private-key.pem");
+    alipay(&["sign", "--key", &key, "--params", "a=1&a=2"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("appears more than once"));
-    chop(&["sign", "--key", "/nonexistent.pem", "--params", "a=1"])
+    alipay(&["sign", "--key", "/nonexistent.pem", "--params", "a=1"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("cannot read"));
-    chop(&["verify", "notify", "--params", "a=1"])
+    alipay(&["verify", "notify", "--params", "a=1"])
         .assert()
         .code(2);
 }
 
 #[test]
 fn verify_notify_ok_and_failed() {
-    let j = json_of(
-        &mut chop(&[
+    let j = json(
+        &mut alipay(&[
             "verify",
             "notify",
             "--params",
-            &format!("@{}", v("alipay/node_servicemarket_notify/body.form")),
+            &at("alipay/node_servicemarket_notify/body.form"),
             "--public-key",
-            &v("keys/alipay/node_alipay-notify-sign-public-key-v2.pem"),
+            &arg("keys/alipay/node_alipay-notify-sign-public-key-v2.pem"),
             "--json",
         ]),
         0,
@@ -134,29 +122,29 @@ fn verify_notify_ok_and_failed() {
         text("alipay/node_servicemarket_notify/sign_content_with_sign_type.txt")
     );
     // JSON params and a certificate work too.
-    chop(&[
+    alipay(&[
         "verify",
         "notify",
         "--params",
-        &format!("@{}", v("alipay/java_rsacheck_rsa2_utf8/params.json")),
+        &at("alipay/java_rsacheck_rsa2_utf8/params.json"),
         "--cert",
-        &v("keys/alipay/java_appCertPublicKey_2019091767145019.crt"),
+        &arg("keys/alipay/java_appCertPublicKey_2019091767145019.crt"),
     ])
     .assert()
     .success()
     .stdout(predicate::str::contains("notify verified"));
 
-    let j = json_of(
-        &mut chop(&[
+    let j = json(
+        &mut alipay(&[
             "verify",
             "notify",
             "--params",
             &format!(
                 "@{}",
-                v("alipay/node_servicemarket_notify_tampered/body.form")
+                arg("alipay/node_servicemarket_notify_tampered/body.form")
             ),
             "--public-key",
-            &v("keys/alipay/node_alipay-notify-sign-public-key-v2.pem"),
+            &arg("keys/alipay/node_alipay-notify-sign-public-key-v2.pem"),
             "--json",
         ]),
         1,
@@ -170,10 +158,10 @@ fn verify_notify_ok_and_failed() {
 
 #[test]
 fn verify_response_ok_tampered_and_unreadable() {
-    let key = v("keys/generated/pub-spki.pem");
-    let raw = v("alipay/own_response_escapes_nested_sign/response.json");
-    let j = json_of(
-        &mut chop(&[
+    let key = arg("keys/generated/pub-spki.pem");
+    let raw = arg("alipay/own_response_escapes_nested_sign/response.json");
+    let j = json(
+        &mut alipay(&[
             "verify",
             "response",
             "--response",
@@ -192,7 +180,7 @@ fn verify_response_ok_tampered_and_unreadable() {
     );
     let tampered =
         text("alipay/own_response_escapes_nested_sign/response.json").replace("0.01", "9.01");
-    chop(&[
+    alipay(&[
         "verify",
         "response",
         "--response",
@@ -204,7 +192,7 @@ fn verify_response_ok_tampered_and_unreadable() {
     .code(1)
     .stdout(predicate::str::contains("does NOT verify"))
     .stdout(predicate::str::contains("9.01"));
-    chop(&[
+    alipay(&[
         "verify",
         "response",
         "--response",
@@ -223,13 +211,13 @@ fn phone_number_steps() {
     let aes = text(&format!("{dir}/key.b64"));
     let ct = text(&format!("{dir}/ciphertext.b64"));
     let sign = text(&format!("{dir}/sign.b64"));
-    let j = json_of(
-        &mut chop(&[
+    let j = json(
+        &mut alipay(&[
             "phone",
             "--aes-key",
             &aes,
             "--public-key",
-            &v("keys/generated/pub-spki.pem"),
+            &arg("keys/generated/pub-spki.pem"),
             "--response",
             &ct,
             "--sign",
@@ -240,13 +228,13 @@ fn phone_number_steps() {
     );
     assert_eq!(j["mobile"], "13800000000");
     assert_eq!(j["sign_content"], format!("\"{ct}\""));
-    let j = json_of(
-        &mut chop(&[
+    let j = json(
+        &mut alipay(&[
             "phone",
             "--aes-key",
             &aes,
             "--public-key",
-            &v("keys/alipay/node_app-public-key.pem"),
+            &arg("keys/alipay/node_app-public-key.pem"),
             "--response",
             &ct,
             "--sign",
@@ -256,13 +244,13 @@ fn phone_number_steps() {
         1,
     );
     assert_eq!(j["step"], "verify");
-    let j = json_of(
-        &mut chop(&[
+    let j = json(
+        &mut alipay(&[
             "phone",
             "--aes-key",
             "aa4BtZ4tspm2wnXLb1ThQA==",
             "--public-key",
-            &v("keys/generated/pub-spki.pem"),
+            &arg("keys/generated/pub-spki.pem"),
             "--response",
             &ct,
             "--sign",
@@ -278,11 +266,11 @@ fn phone_number_steps() {
 #[test]
 fn aes_encrypt_and_decrypt() {
     let key = text("alipay/aes_java_test1234567/key.b64");
-    chop(&["encrypt", "--aes-key", &key, "--data", "test1234567"])
+    alipay(&["encrypt", "--aes-key", &key, "--data", "test1234567"])
         .assert()
         .success()
         .stdout("ILpoMowjIQjfYMR847rnFQ==\n");
-    chop(&[
+    alipay(&[
         "decrypt",
         "--aes-key",
         &key,
@@ -292,7 +280,7 @@ fn aes_encrypt_and_decrypt() {
     .assert()
     .success()
     .stdout("test1234567\n");
-    chop(&[
+    alipay(&[
         "decrypt",
         "--aes-key",
         "AAAA",
@@ -306,11 +294,11 @@ fn aes_encrypt_and_decrypt() {
 
 #[test]
 fn cert_sn_of_cert_and_root() {
-    let j = json_of(
-        &mut chop(&[
+    let j = json(
+        &mut alipay(&[
             "cert-sn",
             "--cert",
-            &v("keys/alipay/node_appCertPublicKey_2021001161683774.crt"),
+            &arg("keys/alipay/node_appCertPublicKey_2021001161683774.crt"),
             "--json",
         ]),
         0,
@@ -320,32 +308,32 @@ fn cert_sn_of_cert_and_root() {
         j["md5_input"],
         text("alipay/certsn_node_app_cert/md5_input.txt")
     );
-    let j = json_of(
-        &mut chop(&[
+    let j = json(
+        &mut alipay(&[
             "cert-sn",
             "--root-cert",
-            &v("keys/alipay/gopay_alipayRootCert.crt"),
+            &arg("keys/alipay/gopay_alipayRootCert.crt"),
             "--json",
         ]),
         0,
     );
     assert_eq!(j["sn"], text("alipay/certsn_gopay_root/sn.txt"));
     assert_eq!(j["certificates"].as_array().unwrap().len(), 4);
-    chop(&["cert-sn"]).assert().code(2);
+    alipay(&["cert-sn"]).assert().code(2);
 }
 
 #[test]
 fn v3_sign_reproduces_the_vector_and_v3_verify_checks_a_response() {
     let ctx: Value = serde_json::from_str(&text("alipay/own_v3_request/context.json")).unwrap();
     let s = |k: &str| ctx[k].as_str().unwrap().to_string();
-    let body = format!("@{}", v("alipay/own_v3_request/body.json"));
-    let j = json_of(
-        &mut chop(&[
+    let body = at("alipay/own_v3_request/body.json");
+    let j = json(
+        &mut alipay(&[
             "v3-sign",
             "--app-id",
             &s("app_id"),
             "--key",
-            &v(&s("private_key_file")),
+            &arg(&s("private_key_file")),
             "--app-cert-sn",
             &s("app_cert_sn"),
             "--method",
@@ -375,12 +363,12 @@ fn v3_sign_reproduces_the_vector_and_v3_verify_checks_a_response() {
 
     let r: Value = serde_json::from_str(&text("alipay/own_v3_response/context.json")).unwrap();
     let h = |k: &str| r["headers"][k].as_str().unwrap().to_string();
-    let body = format!("@{}", v("alipay/own_v3_response/body.json"));
+    let body = at("alipay/own_v3_response/body.json");
     let args = |ts: &str| {
         vec![
             "v3-verify".to_string(),
             "--public-key".into(),
-            v("keys/generated/pub-spki.pem"),
+            arg("keys/generated/pub-spki.pem"),
             "--body".into(),
             body.clone(),
             "--timestamp".into(),
@@ -392,12 +380,12 @@ fn v3_sign_reproduces_the_vector_and_v3_verify_checks_a_response() {
         ]
     };
     let ok = args(&h("alipay-timestamp"));
-    chop(&ok.iter().map(String::as_str).collect::<Vec<_>>())
+    alipay(&ok.iter().map(String::as_str).collect::<Vec<_>>())
         .assert()
         .success()
         .stdout(predicate::str::contains("response verified"));
     let bad = args("1");
-    chop(&bad.iter().map(String::as_str).collect::<Vec<_>>())
+    alipay(&bad.iter().map(String::as_str).collect::<Vec<_>>())
         .assert()
         .code(1)
         .stdout(predicate::str::contains("does NOT verify"))
@@ -406,9 +394,9 @@ fn v3_sign_reproduces_the_vector_and_v3_verify_checks_a_response() {
 
 #[test]
 fn verify_notify_with_a_pinned_sign_type() {
-    let body = format!("@{}", v("alipay/own_notify_form/body.form"));
-    let key = v("keys/generated/pub-spki.pem");
-    chop(&[
+    let body = at("alipay/own_notify_form/body.form");
+    let key = arg("keys/generated/pub-spki.pem");
+    alipay(&[
         "verify",
         "notify",
         "--params",
@@ -420,7 +408,7 @@ fn verify_notify_with_a_pinned_sign_type() {
     ])
     .assert()
     .success();
-    chop(&[
+    alipay(&[
         "verify",
         "notify",
         "--params",

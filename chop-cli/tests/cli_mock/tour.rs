@@ -1,12 +1,12 @@
 //! `chop tour` end to end: every step passes against the in-process mock.
 
-use assert_cmd::Command;
 use predicates::str::contains;
+use test_support::cli::chop;
 
 #[test]
 fn the_tour_passes_every_step() {
-    Command::cargo_bin("chop")
-        .unwrap()
+    let _turn = crate::one_at_a_time();
+    chop()
         .arg("tour")
         .timeout(std::time::Duration::from_secs(150))
         .assert()

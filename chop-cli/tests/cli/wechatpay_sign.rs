@@ -2,19 +2,8 @@
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-use serde_json::Value;
-
-fn v(rel: &str) -> String {
-    format!("{}/../vectors/{rel}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn text(rel: &str) -> String {
-    std::fs::read_to_string(v(rel)).unwrap()
-}
-
-fn chop() -> Command {
-    Command::cargo_bin("chop").unwrap()
-}
+use test_support::cli::{chop, json};
+use test_support::vectors::{arg, text};
 
 fn seed002(url: &str) -> Command {
     let mut c = chop();
@@ -26,7 +15,7 @@ fn seed002(url: &str) -> Command {
         "--serial",
         "1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C",
         "--key",
-        &v("keys/seed002/apiclient_test_key.pem"),
+        &arg("keys/seed002/apiclient_test_key.pem"),
         "--method",
         "GET",
         "--url",
@@ -61,14 +50,7 @@ fn seed002_json_is_one_object_with_the_exact_values() {
         "/v3/certificates",
         "https://api.mch.weixin.qq.com/v3/certificates",
     ] {
-        let out = seed002(url)
-            .arg("--json")
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let j: Value = serde_json::from_slice(&out).unwrap();
+        let j = json(seed002(url).arg("--json"), 0);
         assert_eq!(
             j["sign_string"],
             text("wechatpay/seed002_get_certificates/message.txt")
@@ -90,8 +72,7 @@ fn seed002_json_is_one_object_with_the_exact_values() {
 fn lowercase_method_is_signed_uppercase() {
     let mut c = seed002("/v3/certificates");
     c.args(["--method", "get", "--json"]);
-    let out = c.assert().success().get_output().stdout.clone();
-    let j: Value = serde_json::from_slice(&out).unwrap();
+    let j = json(&mut c, 0);
     assert_eq!(
         j["signature"],
         text("wechatpay/seed002_get_certificates/signature.b64")
@@ -112,8 +93,7 @@ fn body_from_file_is_signed_byte_for_byte() {
         &format!("@{}", body.display()),
         "--json",
     ]);
-    let out = c.assert().success().get_output().stdout.clone();
-    let j: Value = serde_json::from_slice(&out).unwrap();
+    let j = json(&mut c, 0);
     assert_eq!(
         j["sign_string"],
         "POST\n/v3/pay/transactions/native\n1554208460\n593BEC0C930BF1AFEB40B4A08C8FB242\n{\"amount\":{\"total\":1}}\r\n\n"
@@ -122,8 +102,8 @@ fn body_from_file_is_signed_byte_for_byte() {
 
 #[test]
 fn random_nonce_and_current_time_by_default() {
-    let out = chop()
-        .args([
+    let j = json(
+        chop().args([
             "wechatpay",
             "sign",
             "--mchid",
@@ -131,19 +111,15 @@ fn random_nonce_and_current_time_by_default() {
             "--serial",
             "ABC",
             "--key",
-            &v("keys/seed002/apiclient_test_key.pem"),
+            &arg("keys/seed002/apiclient_test_key.pem"),
             "--method",
             "GET",
             "--url",
             "/v3/certificates",
             "--json",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let j: Value = serde_json::from_slice(&out).unwrap();
+        ]),
+        0,
+    );
     let nonce = j["nonce"].as_str().unwrap();
     assert_eq!(nonce.len(), 32);
     assert!(nonce
@@ -159,7 +135,7 @@ fn brand_request_uses_the_brand_header() {
         .args([
             "wechatpay", "sign", "--brand-id", "100XX",
             "--serial", "3493DE0D9BB4EB98A8C65EAA7E8EE887EC24B71A",
-            "--key", &v("keys/generated/key-pkcs8.pem"),
+            "--key", &arg("keys/generated/key-pkcs8.pem"),
             "--method", "GET",
             "--url", "https://api.mch.weixin.qq.com/brand/marketing/product-coupon/product-coupons/200000001",
             "--timestamp", "1554208460", "--nonce", "593BEC0C930BF1AFEB40B4A08C8FB242",
@@ -183,7 +159,7 @@ fn seed004_key_never_signs() {
             "--serial",
             "3493DE0D9BB4EB98A8C65EAA7E8EE887EC24B71A",
             "--key",
-            &v("keys/seed004/apiclient_test_key_corrupted.pem"),
+            &arg("keys/seed004/apiclient_test_key_corrupted.pem"),
             "--method",
             "GET",
             "--url",
@@ -208,7 +184,7 @@ fn p12_key_with_merchant_id_password() {
         "--serial",
         "408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB",
         "--key",
-        &v("keys/generated/legacy-rc2-3des.p12"),
+        &arg("keys/generated/legacy-rc2-3des.p12"),
         "--key-password",
         "1900009191",
         "--method",
@@ -264,7 +240,7 @@ fn bad_inputs_exit_2_with_distinct_errors() {
             "--serial",
             "S",
             "--key",
-            &v(file),
+            &arg(file),
             "--method",
             "GET",
             "--url",

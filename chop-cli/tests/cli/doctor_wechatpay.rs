@@ -1,40 +1,8 @@
 //! End-to-end tests of `chop doctor wechatpay` and `chop doctor miniprogram`.
 
-use std::path::PathBuf;
-
-use assert_cmd::Command;
 use predicates::prelude::*;
-use serde_json::Value;
-
-fn v(rel: &str) -> String {
-    format!("{}/../vectors/{rel}", env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Writes `bytes` to a fresh temp file and returns `@path`.
-fn file(name: &str, bytes: &[u8]) -> String {
-    let dir: PathBuf = std::env::temp_dir().join(format!("chop-doctor-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    format!("@{}", p.display())
-}
-
-fn chop() -> Command {
-    Command::cargo_bin("chop").unwrap()
-}
-
-fn json_of(out: &[u8]) -> Value {
-    serde_json::from_slice(out).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(out)))
-}
-
-fn codes(j: &Value) -> Vec<String> {
-    j["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect()
-}
+use test_support::cli::{chop, code_and_json, finding_codes, json, temp_file};
+use test_support::vectors::{arg, at};
 
 const SEED001: &str = r#"{"code":"SIGN_ERROR","message":"错误的签名,验签失败","detail":{"field":"signature","issue":"sign not match","location":"authorization","sign_information":{"method":"GET","url":"/payscore/user-service-state?service_id=500001&appid=wxeaf7bf1de621b0c2&openid=oWm9Z5JQwgV7BKAQUeKsUMVSjTpQ","truncated_sign_message":"GET\n/payscore/user-service-state?service_id=500001&appid=wxeaf7bf1de621b0c2&openid=oWm9Z5JQwgV7BKAQUeKsUMVSjTpQ\n1559194069\n18a427e78d2344e1a71156a2690cc4d6\n\n","sign_message_length":157}}}"#;
 const URL_OK: &str = "/payscore/user-service-state?service_id=500001&appid=wxeaf7bf1de621b0c2&openid=oWm9Z5JQwgV7BKAQUeKsUMVSjTpQ";
@@ -49,9 +17,9 @@ fn sign_string_side_by_side_with_the_difference_marked() {
             "doctor",
             "wechatpay",
             "--error",
-            &file("e1.json", SEED001.as_bytes()),
+            &temp_file("e1.json", SEED001.as_bytes()),
         ])
-        .args(["--sign-string", &file("s1.txt", ours.as_bytes())])
+        .args(["--sign-string", &temp_file("s1.txt", ours.as_bytes())])
         .assert()
         .code(1)
         .stdout(predicate::str::contains("sign strings differ at byte 33:"))
@@ -78,33 +46,30 @@ fn sign_string_side_by_side_with_the_difference_marked() {
 
 #[test]
 fn json_gives_one_object_with_findings_and_the_comparison() {
-    let out = chop()
-        .args([
-            "doctor",
-            "wechatpay",
-            "--json",
-            "--error",
-            &file("e2.json", SEED001.as_bytes()),
-        ])
-        .args([
-            "--method",
-            "get",
-            "--url",
-            &format!("https://api.mch.weixin.qq.com{URL_OK}"),
-        ])
-        .args([
-            "--timestamp",
-            "1559194069",
-            "--nonce",
-            "18a427e78d2344e1a71156a2690cc4d6",
-        ])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let j = json_of(&out);
-    assert_eq!(codes(&j), ["SIGN_METHOD_CASE"]);
+    let j = json(
+        chop()
+            .args([
+                "doctor",
+                "wechatpay",
+                "--json",
+                "--error",
+                &temp_file("e2.json", SEED001.as_bytes()),
+            ])
+            .args([
+                "--method",
+                "get",
+                "--url",
+                &format!("https://api.mch.weixin.qq.com{URL_OK}"),
+            ])
+            .args([
+                "--timestamp",
+                "1559194069",
+                "--nonce",
+                "18a427e78d2344e1a71156a2690cc4d6",
+            ]),
+        1,
+    );
+    assert_eq!(finding_codes(&j), ["SIGN_METHOD_CASE"]);
     assert_eq!(j["ok"], false);
     assert_eq!(j["wechatpay_comparison"]["first_difference"], 0);
     assert_eq!(j["wechatpay_comparison"]["theirs_length"], 157);
@@ -118,21 +83,19 @@ fn json_gives_one_object_with_findings_and_the_comparison() {
 fn sign_flags_missing_final_newline_and_empty_body_line() {
     // The sign flags always end lines; a sign string file shows the missing empty line.
     let ours = format!("GET\n{URL_OK}\n1559194069\n18a427e78d2344e1a71156a2690cc4d6\n");
-    let out = chop()
-        .args([
-            "doctor",
-            "wechatpay",
-            "--json",
-            "--error",
-            &file("e3.json", SEED001.as_bytes()),
-        ])
-        .args(["--sign-string", &file("s3.txt", ours.as_bytes())])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(codes(&json_of(&out)), ["SIGN_EMPTY_BODY_LINE"]);
+    let j = json(
+        chop()
+            .args([
+                "doctor",
+                "wechatpay",
+                "--json",
+                "--error",
+                &temp_file("e3.json", SEED001.as_bytes()),
+            ])
+            .args(["--sign-string", &temp_file("s3.txt", ours.as_bytes())]),
+        1,
+    );
+    assert_eq!(finding_codes(&j), ["SIGN_EMPTY_BODY_LINE"]);
 }
 
 fn request(ts: &str, body: &str, signature: &str) -> Vec<u8> {
@@ -142,37 +105,32 @@ fn request(ts: &str, body: &str, signature: &str) -> Vec<u8> {
 #[test]
 fn request_with_another_timestamp_than_the_sign_string() {
     let ours = "POST\n/v3/pay/transactions/jsapi\n1700000000\nN1\n{\"a\":1}\n";
-    let out = chop()
-        .args(["doctor", "wechatpay", "--json"])
-        .args([
-            "--request",
-            &file("r4.http", &request("1700000001", "{\"a\":1}", "c2ln")),
-        ])
-        .args(["--sign-string", &file("s4.txt", ours.as_bytes())])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let j = json_of(&out);
-    assert_eq!(codes(&j), ["SIGN_TIMESTAMP_DIFFERS"]);
+    let j = json(
+        chop()
+            .args(["doctor", "wechatpay", "--json"])
+            .args([
+                "--request",
+                &temp_file("r4.http", &request("1700000001", "{\"a\":1}", "c2ln")),
+            ])
+            .args(["--sign-string", &temp_file("s4.txt", ours.as_bytes())]),
+        1,
+    );
+    assert_eq!(finding_codes(&j), ["SIGN_TIMESTAMP_DIFFERS"]);
     assert!(j["request_comparison"]["first_difference"].is_number());
 }
 
 /// Signs with `chop wechatpay sign` and returns the signature.
 fn signature(body: &str) -> String {
-    let out = chop()
-        .args(["wechatpay", "sign", "--json", "--mchid", "1230000109"])
-        .args(["--serial", "408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB"])
-        .args(["--key", &v("keys/generated/key-pkcs8.pem")])
-        .args(["--method", "POST", "--url", "/v3/pay/transactions/jsapi"])
-        .args(["--body", body, "--timestamp", "1700000000", "--nonce", "N1"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    json_of(&out)["signature"].as_str().unwrap().to_string()
+    let j = json(
+        chop()
+            .args(["wechatpay", "sign", "--json", "--mchid", "1230000109"])
+            .args(["--serial", "408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB"])
+            .args(["--key", &arg("keys/generated/key-pkcs8.pem")])
+            .args(["--method", "POST", "--url", "/v3/pay/transactions/jsapi"])
+            .args(["--body", body, "--timestamp", "1700000000", "--nonce", "N1"]),
+        0,
+    );
+    j["signature"].as_str().unwrap().to_string()
 }
 
 #[test]
@@ -182,42 +140,30 @@ fn request_key_and_cert_checked() {
     let base = |req: &[u8], name: &str| {
         let mut c = chop();
         c.args(["doctor", "wechatpay", "--json", "--now", "1800000000"])
-            .args(["--request", &file(name, req)])
-            .args(["--key", &v("keys/generated/key-pkcs8.pem")])
-            .args(["--cert", &v("keys/generated/cert.pem")]);
+            .args(["--request", &temp_file(name, req)])
+            .args(["--key", &arg("keys/generated/key-pkcs8.pem")])
+            .args(["--cert", &arg("keys/generated/cert.pem")]);
         c
     };
-    let out = base(&good, "r5.http")
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    assert!(codes(&json_of(&out)).is_empty());
+    let j = json(&mut base(&good, "r5.http"), 0);
+    assert!(finding_codes(&j).is_empty());
     // The body sent is not the body signed (serialized twice).
     let twice = request("1700000000", "{\"a\": 1}", &sig);
-    let out = base(&twice, "r6.http")
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(codes(&json_of(&out)), ["SIGN_NOT_OVER_REQUEST"]);
+    let j = json(&mut base(&twice, "r6.http"), 1);
+    assert_eq!(finding_codes(&j), ["SIGN_NOT_OVER_REQUEST"]);
     // Another certificate than the key's.
-    let out = chop()
-        .args(["doctor", "wechatpay", "--json", "--now", "1800000000"])
-        .args(["--request", &file("r7.http", &good)])
-        .args(["--key", &v("keys/generated/key-pkcs8.pem")])
-        .args([
-            "--cert",
-            &v("keys/upstream/go_test_cert_F5765756002FDD77.pem"),
-        ])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let c = codes(&json_of(&out));
+    let j = json(
+        chop()
+            .args(["doctor", "wechatpay", "--json", "--now", "1800000000"])
+            .args(["--request", &temp_file("r7.http", &good)])
+            .args(["--key", &arg("keys/generated/key-pkcs8.pem")])
+            .args([
+                "--cert",
+                &arg("keys/upstream/go_test_cert_F5765756002FDD77.pem"),
+            ]),
+        1,
+    );
+    let c = finding_codes(&j);
     assert!(c.contains(&"SIGN_NOT_OVER_REQUEST".to_string()), "{c:?}");
 }
 
@@ -229,7 +175,7 @@ fn other_401_body_explained() {
             "doctor",
             "wechatpay",
             "--error",
-            &file("e8.json", body.as_bytes()),
+            &temp_file("e8.json", body.as_bytes()),
         ])
         .assert()
         .code(1)
@@ -243,22 +189,19 @@ fn callback(case: &str, body: Option<&[u8]>, certs: &[&str]) -> (i32, Vec<String
     let dir = format!("wechatpay/verify/{case}");
     let mut c = chop();
     c.args(["doctor", "wechatpay", "--json", "--now", "1795420800"])
-        .args([
-            "--headers",
-            &format!("@{}", v(&format!("{dir}/headers.txt"))),
-        ]);
+        .args(["--headers", &at(&format!("{dir}/headers.txt"))]);
     match body {
-        Some(b) => c.args(["--body", &file(&format!("{case}.body"), b)]),
-        None => c.args(["--body", &format!("@{}", v(&format!("{dir}/body.txt")))]),
+        Some(b) => c.args(["--body", &temp_file(&format!("{case}.body"), b)]),
+        None => c.args(["--body", &at(&format!("{dir}/body.txt"))]),
     };
     for cert in certs {
         c.args([
             "--cert",
-            &v(&format!("keys/wechatpay-platform/{cert}-cert.pem")),
+            &arg(&format!("keys/wechatpay-platform/{cert}-cert.pem")),
         ]);
     }
-    let out = c.output().unwrap();
-    (out.status.code().unwrap(), codes(&json_of(&out.stdout)))
+    let (code, j) = code_and_json(&mut c);
+    (code, finding_codes(&j))
 }
 
 #[test]
@@ -319,26 +262,25 @@ fn callback_needs_a_body_and_bad_input_exits_2() {
 const MP_HEADERS: &str = "Wechatmp-Appid: wxba6223c06417af7b\nWechatmp-TimeStamp: 1635927954\nWechatmp-Serial: fa05fe1e5bcc79b81ad5ad4b58acf787\nWechatmp-Signature: c2ln\n";
 
 fn mp(errcode: &str, headers: &str, extra: &[&str]) -> (i32, Vec<String>, String) {
-    let out = chop()
-        .args([
-            "doctor",
-            "miniprogram",
-            "--json",
-            "--errcode",
-            errcode,
-            "--now",
-            "1635928954",
-        ])
-        .args(["--headers", headers])
-        .args(extra)
-        .output()
-        .unwrap();
-    let j = json_of(&out.stdout);
+    let (code, j) = code_and_json(
+        chop()
+            .args([
+                "doctor",
+                "miniprogram",
+                "--json",
+                "--errcode",
+                errcode,
+                "--now",
+                "1635928954",
+            ])
+            .args(["--headers", headers])
+            .args(extra),
+    );
     let msg = j["findings"][0]["message"]
         .as_str()
         .unwrap_or_default()
         .to_string();
-    (out.status.code().unwrap(), codes(&j), msg)
+    (code, finding_codes(&j), msg)
 }
 
 #[test]

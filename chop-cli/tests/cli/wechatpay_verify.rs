@@ -2,18 +2,11 @@
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-use serde_json::Value;
-
-fn v(rel: &str) -> String {
-    format!("{}/../vectors/{rel}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn chop() -> Command {
-    Command::cargo_bin("chop").unwrap()
-}
+use test_support::cli::{chop, json};
+use test_support::vectors::{self, arg, at};
 
 fn header(case: &str, name: &str) -> String {
-    std::fs::read_to_string(v(&format!("wechatpay/{case}/headers.txt")))
+    std::fs::read_to_string(vectors::path(&format!("wechatpay/{case}/headers.txt")))
         .unwrap()
         .lines()
         .find_map(|l| l.strip_prefix(&format!("{name}: ")).map(str::to_string))
@@ -35,18 +28,17 @@ fn verify(case: &str) -> Command {
     ] {
         c.args([flag, &header(case, name)]);
     }
-    c.args([
-        "--body",
-        &format!("@{}", v(&format!("wechatpay/{case}/body.txt"))),
-    ]);
-    c.args(["--cert", &v(OLD), "--cert", &v(NEW), "--now", NOW]);
+    c.args(["--body", &at(&format!("wechatpay/{case}/body.txt"))]);
+    c.args(["--cert", &arg(OLD), "--cert", &arg(NEW), "--now", NOW]);
     c
 }
 
 #[test]
 fn verify_ok_shows_the_sign_string_and_exits_0() {
-    let message =
-        std::fs::read_to_string(v("wechatpay/verify/rotation_old_cert/message.txt")).unwrap();
+    let message = std::fs::read_to_string(vectors::path(
+        "wechatpay/verify/rotation_old_cert/message.txt",
+    ))
+    .unwrap();
     verify("verify/rotation_old_cert")
         .assert()
         .success()
@@ -58,19 +50,15 @@ fn verify_ok_shows_the_sign_string_and_exits_0() {
 
 #[test]
 fn verify_json_is_one_object() {
-    let out = verify("verify/rotation_new_cert_no_leading_zero")
-        .arg("--json")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let j: Value = serde_json::from_slice(&out).unwrap();
+    let j = json(
+        verify("verify/rotation_new_cert_no_leading_zero").arg("--json"),
+        0,
+    );
     assert_eq!(j["verified"], true);
     assert_eq!(j["verified_by"], "0A2B3C4D5E6F708192A3B4C5D6E7F80910213243");
     assert_eq!(
         j["sign_string"],
-        std::fs::read_to_string(v(
+        std::fs::read_to_string(vectors::path(
             "wechatpay/verify/rotation_new_cert_no_leading_zero/message.txt"
         ))
         .unwrap()
@@ -79,19 +67,13 @@ fn verify_json_is_one_object() {
 
 #[test]
 fn tampered_body_exits_1_with_the_sign_string_and_hint() {
-    let out = verify("verify/tampered_body")
-        .arg("--json")
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let j: Value = serde_json::from_slice(&out).unwrap();
+    let j = json(verify("verify/tampered_body").arg("--json"), 1);
     assert_eq!(j["verified"], false);
     assert!(j["error"].as_str().unwrap().contains("re-serializes JSON"));
     assert_eq!(
         j["sign_string"],
-        std::fs::read_to_string(v("wechatpay/verify/tampered_body/message.txt")).unwrap()
+        std::fs::read_to_string(vectors::path("wechatpay/verify/tampered_body/message.txt"))
+            .unwrap()
     );
 }
 
@@ -126,13 +108,10 @@ fn public_key_mode() {
     ] {
         c.args([flag, &header(case, name)]);
     }
-    c.args([
-        "--body",
-        &format!("@{}", v(&format!("wechatpay/{case}/body.txt"))),
-    ]);
+    c.args(["--body", &at(&format!("wechatpay/{case}/body.txt"))]);
     c.args([
         "--public-key",
-        &v("keys/wechatpay-platform/platform-pubkey-pub.pem"),
+        &arg("keys/wechatpay-platform/platform-pubkey-pub.pem"),
         "--public-key-id",
         "PUB_KEY_ID_0119000091912026112300000000",
         "--now",
@@ -187,15 +166,15 @@ fn notify(case: &str, key: &str) -> Command {
         "wechatpay",
         "notify",
         "--headers",
-        &format!("@{}", v(&format!("{dir}/headers.txt"))),
+        &at(&format!("{dir}/headers.txt")),
         "--body",
-        &format!("@{}", v(&format!("{dir}/body.txt"))),
+        &at(&format!("{dir}/body.txt")),
         "--apiv3-key",
         key,
         "--cert",
-        &v(NEW),
+        &arg(NEW),
         "--public-key",
-        &v("keys/wechatpay-platform/platform-pubkey-pub.pem"),
+        &arg("keys/wechatpay-platform/platform-pubkey-pub.pem"),
         "--public-key-id",
         "PUB_KEY_ID_0119000091912026112300000000",
         "--now",
@@ -206,16 +185,14 @@ fn notify(case: &str, key: &str) -> Command {
 
 #[test]
 fn notify_prints_the_decrypted_resource() {
-    let plain =
-        std::fs::read_to_string(v("wechatpay/notify/chop_refund_success/plaintext.txt")).unwrap();
-    let out = notify("chop_refund_success", "chopTestApiV3Key0123456789abcdef")
-        .arg("--json")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let j: Value = serde_json::from_slice(&out).unwrap();
+    let plain = std::fs::read_to_string(vectors::path(
+        "wechatpay/notify/chop_refund_success/plaintext.txt",
+    ))
+    .unwrap();
+    let j = json(
+        notify("chop_refund_success", "chopTestApiV3Key0123456789abcdef").arg("--json"),
+        0,
+    );
     assert_eq!(j["verified"], true);
     assert_eq!(j["event_type"], "REFUND.SUCCESS");
     assert_eq!(j["plaintext"], plain);
@@ -247,14 +224,14 @@ fn upstream_go_callback_with_its_16_byte_test_key() {
             "wechatpay",
             "notify",
             "--headers",
-            &format!("@{}", v(&format!("{dir}/headers.txt"))),
+            &at(&format!("{dir}/headers.txt")),
             "--body",
-            &format!("@{}", v(&format!("{dir}/body.txt"))),
+            &at(&format!("{dir}/body.txt")),
             "--apiv3-key",
             "testMchAPIv3Key0",
             "--danger-accept-16-byte-test-key",
             "--cert",
-            &v("keys/upstream/go_test_cert_D7CE59D1F522D701.pem"),
+            &arg("keys/upstream/go_test_cert_D7CE59D1F522D701.pem"),
             "--now",
             "1624523846",
         ])
@@ -272,11 +249,11 @@ fn verify_from_a_headers_file() {
             "wechatpay",
             "verify",
             "--headers",
-            &format!("@{}", v(&format!("{case}/headers.txt"))),
+            &at(&format!("{case}/headers.txt")),
             "--body",
-            &format!("@{}", v(&format!("{case}/body.txt"))),
+            &at(&format!("{case}/body.txt")),
             "--cert",
-            &v(NEW),
+            &arg(NEW),
             "--now",
             NOW,
         ])
@@ -288,9 +265,9 @@ fn verify_from_a_headers_file() {
             "wechatpay",
             "verify",
             "--headers",
-            &format!("@{}", v("wechatpay/verify/missing_header/headers.txt")),
+            &at("wechatpay/verify/missing_header/headers.txt"),
             "--cert",
-            &v(NEW),
+            &arg(NEW),
         ])
         .assert()
         .code(2)
@@ -300,26 +277,22 @@ fn verify_from_a_headers_file() {
 #[test]
 fn unsigned_error_response_is_said_clearly() {
     let case = "wechatpay/verify/unsigned_sign_error";
-    let out = chop()
-        .args([
+    let j = json(
+        chop().args([
             "wechatpay",
             "verify",
             "--status",
             "401",
             "--headers",
-            &format!("@{}", v(&format!("{case}/headers.txt"))),
+            &at(&format!("{case}/headers.txt")),
             "--body",
-            &format!("@{}", v(&format!("{case}/body.txt"))),
+            &at(&format!("{case}/body.txt")),
             "--cert",
-            &v(NEW),
+            &arg(NEW),
             "--json",
-        ])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let j: Value = serde_json::from_slice(&out).unwrap();
+        ]),
+        1,
+    );
     let e = j["error"].as_str().unwrap();
     assert!(e.contains("HTTP 401 without signature headers"), "{e}");
     assert!(e.contains("SIGN_ERROR"), "{e}");

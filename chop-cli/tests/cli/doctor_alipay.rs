@@ -1,16 +1,8 @@
 //! End-to-end tests of `chop doctor alipay`.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
-use serde_json::Value;
-
-fn v(rel: &str) -> String {
-    format!("{}/../vectors/{rel}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn chop() -> Command {
-    Command::cargo_bin("chop").unwrap()
-}
+use test_support::cli::{chop, json};
+use test_support::vectors::{arg, at};
 
 #[test]
 fn correct_response_shows_the_signed_content() {
@@ -18,11 +10,11 @@ fn correct_response_shows_the_signed_content() {
         .args(["doctor", "alipay", "--method", "alipay.open.file.upload"])
         .args([
             "--response",
-            &format!("@{}", v("alipay/node_open_file_upload/response.json")),
+            &at("alipay/node_open_file_upload/response.json"),
         ])
         .args([
             "--alipay-public-key",
-            &v("keys/alipay/node_alipay-public-key.pem"),
+            &arg("keys/alipay/node_alipay-public-key.pem"),
         ])
         .assert()
         .code(0)
@@ -35,32 +27,29 @@ fn correct_response_shows_the_signed_content() {
 
 #[test]
 fn app_key_confusion_in_json() {
-    let out = chop()
-        .args([
-            "doctor",
-            "alipay",
-            "--json",
-            "--method",
-            "alipay.open.file.upload",
-        ])
-        .args([
-            "--response",
-            &format!("@{}", v("alipay/node_open_file_upload/response.json")),
-        ])
-        .args([
-            "--alipay-public-key",
-            &v("keys/alipay/node_app-public-key.pem"),
-        ])
-        .args([
-            "--app-public-key",
-            &v("keys/alipay/node_app-public-key.pem"),
-        ])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let j: Value = serde_json::from_slice(&out).unwrap();
+    let j = json(
+        chop()
+            .args([
+                "doctor",
+                "alipay",
+                "--json",
+                "--method",
+                "alipay.open.file.upload",
+            ])
+            .args([
+                "--response",
+                &at("alipay/node_open_file_upload/response.json"),
+            ])
+            .args([
+                "--alipay-public-key",
+                &arg("keys/alipay/node_app-public-key.pem"),
+            ])
+            .args([
+                "--app-public-key",
+                &arg("keys/alipay/node_app-public-key.pem"),
+            ]),
+        1,
+    );
     assert_eq!(j["findings"][0]["code"], "ALIPAY_APP_KEY_AS_ALIPAY_KEY");
     assert_eq!(j["findings"].as_array().unwrap().len(), 1);
     assert_eq!(j["quote_rule"], false);
@@ -73,9 +62,9 @@ fn encrypted_response_quote_rule_and_bad_input() {
         .args(["doctor", "alipay", "--method", "alipay.user.info.share"])
         .args([
             "--response",
-            &format!("@{}", v("alipay/own_encrypted_response/response.json")),
+            &at("alipay/own_encrypted_response/response.json"),
         ])
-        .args(["--alipay-public-key", &v("keys/generated/pub-spki.pem")])
+        .args(["--alipay-public-key", &arg("keys/generated/pub-spki.pem")])
         .assert()
         .code(0)
         .stdout(predicate::str::contains("quote rule applies: yes"));
