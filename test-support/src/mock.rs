@@ -37,6 +37,14 @@ pub async fn start(state: MockState) -> String {
     base
 }
 
+/// A mock with freshly generated TEST ONLY keys, served as by [`start`];
+/// returns its state and base URL.
+pub async fn start_new() -> (MockState, String) {
+    let state = MockState::generate().expect("generate the mock's keys");
+    let base = start(state.clone()).await;
+    (state, base)
+}
+
 /// A client for loopback servers (no proxy from the environment).
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()

@@ -1,43 +1,12 @@
 //! Alipay over loopback: the core signs requests and verifies answers and notifies.
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use chop::alipay::{
     decrypt_content, encrypt_content, sign_params, verify_notify_expecting, verify_response,
     AesKey, AlipayPublicKey, Params, SignType, VerifyError,
 };
 use chop::key::RsaPrivateKey;
 use chop_mock::{AlipayApp, DeliveryStatus, MockState};
-
-async fn start() -> (MockState, String) {
-    let state = MockState::generate().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(chop_mock::serve(listener, state.clone()));
-    (state, base)
-}
-
-fn form(params: &Params) -> String {
-    url_form(params.iter())
-}
-
-fn url_form<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
-    let enc = |s: &str| {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect::<String>()
-    };
-    pairs
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
+use test_support::{form, mock};
 
 /// Signs `method` with `biz_content` by `key` and posts it; returns the raw answer.
 async fn call(
@@ -65,16 +34,13 @@ async fn call(
     }
     let signed = sign_params(&params, SignType::Rsa2, key).unwrap();
     params.set("sign", signed.sign);
-    let r = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
+    let r = mock::client()
         .post(format!("{base}/gateway.do"))
         .header(
             "content-type",
             "application/x-www-form-urlencoded;charset=utf-8",
         )
-        .body(form(&params))
+        .body(form::encode(params.iter()))
         .send()
         .await
         .unwrap();
@@ -91,7 +57,7 @@ fn alipay_key(app: &AlipayApp) -> AlipayPublicKey {
 
 #[tokio::test]
 async fn signed_requests_get_signed_answers_plain_and_encrypted() {
-    let (state, base) = start().await;
+    let (state, base) = mock::start_new().await;
     let app = state.merchant_files().alipay.clone();
     let key = app_key(&app);
     let raw = call(
@@ -171,7 +137,7 @@ async fn signed_requests_get_signed_answers_plain_and_encrypted() {
 
 #[tokio::test]
 async fn a_bad_signature_gets_the_unsigned_invalid_signature_answer_with_the_content() {
-    let (state, base) = start().await;
+    let (state, base) = mock::start_new().await;
     let app = state.merchant_files().alipay.clone();
     let other = MockState::generate().unwrap();
     let wrong = app_key(&other.merchant_files().alipay);
@@ -210,7 +176,7 @@ async fn a_bad_signature_gets_the_unsigned_invalid_signature_answer_with_the_con
 
 #[tokio::test]
 async fn notifies_verify_and_a_tampered_one_does_not() {
-    let (state, base) = start().await;
+    let (state, base) = mock::start_new().await;
     let app = state.merchant_files().alipay.clone();
     let raw = call(
         &base,
@@ -223,36 +189,15 @@ async fn notifies_verify_and_a_tampered_one_does_not() {
     .await;
     assert!(raw.contains("10000"));
 
-    let seen: Arc<tokio::sync::Mutex<Vec<Vec<u8>>>> = Arc::default();
-    let s = seen.clone();
-    let app_router = axum::Router::new().route(
-        "/alipay",
-        axum::routing::post(move |body: axum::body::Bytes| {
-            let s = s.clone();
-            async move {
-                s.lock().await.push(body.to_vec());
-                "success"
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/alipay", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app_router).await });
+    let (url, seen) = mock::receiver_answering(0, http::StatusCode::OK, "success").await;
 
     let id = state.alipay_pay("N1", &url).unwrap();
-    let mut done = None;
-    for _ in 0..200 {
-        done = state
-            .deliveries()
-            .into_iter()
-            .find(|d| d.id == id && d.status != DeliveryStatus::Pending);
-        if done.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    assert_eq!(done.unwrap().status, DeliveryStatus::Delivered);
-    let body = seen.lock().await[0].clone();
+    let done = mock::wait_for_delivery(&state, |d| {
+        d.id == id && d.status != DeliveryStatus::Pending
+    })
+    .await;
+    assert_eq!(done.status, DeliveryStatus::Delivered);
+    let body = seen.lock().await[0].body().clone();
     let params = Params::from_form(&body).unwrap();
     let v = verify_notify_expecting(&params, &alipay_key(&app), SignType::Rsa2).unwrap();
     assert_eq!(v.value().params.get("out_trade_no"), Some("N1"));

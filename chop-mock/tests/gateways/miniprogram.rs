@@ -9,14 +9,7 @@ use chop::miniprogram::{
 };
 use chop::secret::SecretBytes;
 use chop_mock::{MiniProgramApp, MockState};
-
-async fn start() -> (MockState, String) {
-    let state = MockState::generate().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(chop_mock::serve(listener, state.clone()));
-    (state, base)
-}
+use test_support::mock;
 
 fn sym(app: &MiniProgramApp) -> SecretBytes {
     SecretBytes::new(
@@ -47,21 +40,11 @@ fn opener(app: &MiniProgramApp, certs: &[(&str, &str)]) -> ResponseOpener {
 
 /// Sends `body` with `headers` (name, value) and returns the answer.
 async fn post(url: &str, headers: &[(&str, String)], body: String) -> http::Response<Vec<u8>> {
-    let mut req = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
-        .post(url)
-        .body(body);
+    let mut req = mock::client().post(url).body(body);
     for (k, v) in headers {
         req = req.header(*k, v);
     }
-    let r = req.send().await.unwrap();
-    let mut b = http::Response::builder().status(r.status().as_u16());
-    for (k, v) in r.headers() {
-        b = b.header(k.as_str(), v.as_bytes());
-    }
-    b.body(r.bytes().await.unwrap().to_vec()).unwrap()
+    mock::into_http(req.send().await.unwrap()).await
 }
 
 fn url(base: &str, app: &MiniProgramApp) -> String {
@@ -73,7 +56,7 @@ fn url(base: &str, app: &MiniProgramApp) -> String {
 
 #[tokio::test]
 async fn a_sealed_request_gets_a_sealed_answer_and_rotation_sends_the_deprecated_pair() {
-    let (state, base) = start().await;
+    let (state, base) = mock::start_new().await;
     let app = state.merchant_files().miniprogram.clone();
     let url = url(&base, &app);
     let sealed = sealer(&app)
@@ -157,7 +140,7 @@ fn set_header(name: &'static str, value: &str) -> impl FnOnce(&mut Vec<(&'static
 
 #[tokio::test]
 async fn each_fault_gets_its_api_security_code() {
-    let (state, base) = start().await;
+    let (state, base) = mock::start_new().await;
     let app = state.merchant_files().miniprogram.clone();
     let url = url(&base, &app);
     let good = sealer(&app);

@@ -3,12 +3,13 @@
 use std::time::Duration;
 
 use chop::clock::{Clock as _, FixedClock, FixedNonce, SystemClock};
-use chop::key::{Certificate, RsaPrivateKey};
+use chop::key::RsaPrivateKey;
 use chop::wechatpay::{
     verify_download, ApiV3Key, CertificatesResponse, ErrorBody, NotificationHandler, PlatformKey,
     RequestSigner, ResponseVerifier, SignComparison, SignatureHeaders, Trust, VerifyError,
 };
 use chop_mock::{CallbackConfig, DeliveryStatus, MockState};
+use test_support::mock::{self, client, merchant_signer, platform_verifier, receiver};
 
 struct Mock {
     state: MockState,
@@ -16,23 +17,8 @@ struct Mock {
 }
 
 async fn start(state: MockState) -> Mock {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(chop_mock::serve(listener, state.clone()));
+    let base = mock::start(state.clone()).await;
     Mock { state, base }
-}
-
-fn merchant_signer(state: &MockState) -> RequestSigner {
-    let m = &state.merchant_files().wechatpay;
-    RequestSigner::merchant(
-        m.mchid.clone(),
-        m.merchant_serial.clone(),
-        RsaPrivateKey::load(m.merchant_key_pem.as_bytes(), None).unwrap(),
-    )
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder().no_proxy().build().unwrap()
 }
 
 /// Sends a request signed by `signer`; returns the answer as an `http::Response`.
@@ -50,20 +36,7 @@ async fn send(
         .header("accept", "application/json")
         .header("content-type", "application/json")
         .body(body.to_string());
-    let r = req.send().await.unwrap();
-    let mut b = http::Response::builder().status(r.status().as_u16());
-    for (k, v) in r.headers() {
-        b = b.header(k.as_str(), v.as_bytes());
-    }
-    let body = r.bytes().await.unwrap().to_vec();
-    (b.body(body).unwrap(), signed)
-}
-
-fn verifier(state: &MockState) -> ResponseVerifier {
-    let pem = &state.merchant_files().wechatpay.platform_cert_pem;
-    ResponseVerifier::new([
-        PlatformKey::certificate(Certificate::load(pem.as_bytes()).unwrap()).unwrap(),
-    ])
+    (mock::into_http(req.send().await.unwrap()).await, signed)
 }
 
 fn order(no: &str, notify: &str) -> String {
@@ -90,7 +63,9 @@ async fn a_correctly_signed_order_succeeds_and_the_answer_verifies() {
         "{}",
         String::from_utf8_lossy(resp.body())
     );
-    let v = verifier(&mock.state).verify_response(&resp).unwrap();
+    let v = platform_verifier(&mock.state)
+        .verify_response(&resp)
+        .unwrap();
     let json: serde_json::Value = serde_json::from_slice(v.value()).unwrap();
     assert!(json["prepay_id"].as_str().unwrap().starts_with("wx"));
     assert_eq!(
@@ -114,7 +89,9 @@ async fn a_correctly_signed_order_succeeds_and_the_answer_verifies() {
     )
     .await;
     assert_eq!(resp.status(), 200);
-    let v = verifier(&mock.state).verify_response(&resp).unwrap();
+    let v = platform_verifier(&mock.state)
+        .verify_response(&resp)
+        .unwrap();
     let json: serde_json::Value = serde_json::from_slice(v.value()).unwrap();
     assert_eq!(json["trade_state"], "NOTPAY");
 
@@ -139,7 +116,9 @@ async fn a_correctly_signed_order_succeeds_and_the_answer_verifies() {
     )
     .await;
     assert_eq!(resp.status(), 404);
-    verifier(&mock.state).verify_response(&resp).unwrap();
+    platform_verifier(&mock.state)
+        .verify_response(&resp)
+        .unwrap();
     assert_eq!(
         ErrorBody::parse(resp.body()).unwrap().code,
         "ORDER_NOT_EXIST"
@@ -190,7 +169,7 @@ async fn a_wrong_key_gets_sign_error_with_the_truncated_sign_message() {
     let path = "/v3/pay/transactions/out-trade-no/T9?mchid=1900000109";
     let (resp, signed) = send(&mock, &signer, "GET", path, "").await;
     assert_eq!(resp.status(), 401);
-    match verifier(&mock.state).verify_response(&resp) {
+    match platform_verifier(&mock.state).verify_response(&resp) {
         Err(VerifyError::UnsignedErrorResponse { status: 401, .. }) => {}
         other => panic!("{other:?}"),
     }
@@ -294,7 +273,7 @@ async fn a_rotated_certificate_is_found_by_downloading_the_certificates() {
     let new = mock.state.platform_serial();
     assert_ne!(old, new);
 
-    let verifier = verifier(&mock.state);
+    let verifier = platform_verifier(&mock.state);
     let (resp, _) = send(&mock, &signer, "GET", "/v3/certificates", "").await;
     assert_eq!(resp.status(), 200);
     // The client only knows the old certificate: the new serial is unknown.
@@ -345,22 +324,8 @@ async fn public_key_mode_signs_with_the_pub_key_id() {
     assert!(v.key_id().unwrap().starts_with("PUB_KEY_ID_"));
 }
 
-#[path = "support/receiver.rs"]
-mod receiver;
-use receiver::receiver;
-
 async fn wait_delivered(state: &MockState) -> chop_mock::Delivery {
-    for _ in 0..200 {
-        if let Some(d) = state
-            .deliveries()
-            .into_iter()
-            .find(|d| d.status != DeliveryStatus::Pending)
-        {
-            return d;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("no delivery finished in 5 s: {:?}", state.deliveries());
+    mock::wait_for_delivery(state, |d| d.status != DeliveryStatus::Pending).await
 }
 
 #[tokio::test]
@@ -389,7 +354,7 @@ async fn callbacks_verify_and_decrypt_and_a_tampered_one_does_not() {
     );
 
     let key = ApiV3Key::new(&mock.state.merchant_files().wechatpay.api_v3_key).unwrap();
-    let handler = NotificationHandler::new(verifier(&mock.state), key);
+    let handler = NotificationHandler::new(platform_verifier(&mock.state), key);
     let seen = seen.lock().await;
     assert_eq!(seen.len(), 3);
     for req in seen.iter() {
@@ -436,7 +401,9 @@ async fn callbacks_verify_and_decrypt_and_a_tampered_one_does_not() {
         "{}",
         String::from_utf8_lossy(resp.body())
     );
-    verifier(&mock.state).verify_response(&resp).unwrap();
+    platform_verifier(&mock.state)
+        .verify_response(&resp)
+        .unwrap();
 }
 
 #[tokio::test]

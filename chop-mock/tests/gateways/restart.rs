@@ -3,41 +3,22 @@
 
 use std::time::Duration;
 
-use chop::key::{Certificate, RsaPrivateKey};
-use chop::wechatpay::{
-    ApiV3Key, NotificationHandler, PlatformKey, RequestSigner, ResponseVerifier,
-};
+use chop::wechatpay::{ApiV3Key, NotificationHandler};
 use chop_mock::{CallbackConfig, DeliveryStatus, MockState};
-
-#[path = "support/receiver.rs"]
-mod receiver;
-use receiver::receiver;
-
-async fn start(state: MockState) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(chop_mock::serve(listener, state));
-    base
-}
+use test_support::mock::{
+    self, client, merchant_signer, platform_verifier, receiver, wait_for_delivery, wait_until,
+};
 
 async fn place_order(state: &MockState, base: &str, no: &str, notify: &str) {
     let m = &state.merchant_files().wechatpay;
-    let signer = RequestSigner::merchant(
-        m.mchid.clone(),
-        m.merchant_serial.clone(),
-        RsaPrivateKey::load(m.merchant_key_pem.as_bytes(), None).unwrap(),
-    );
     let body = format!(
         r#"{{"appid":"wxd678efh567hg6787","mchid":"{}","description":"restart","out_trade_no":"{no}","notify_url":"{notify}","amount":{{"total":1,"currency":"CNY"}},"payer":{{"openid":"o1"}}}}"#,
         m.mchid
     );
-    let signed = signer
+    let signed = merchant_signer(state)
         .sign("POST", "/v3/pay/transactions/jsapi", body.as_bytes())
         .unwrap();
-    let r = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
+    let r = client()
         .post(format!("{base}/v3/pay/transactions/jsapi"))
         .header("authorization", signed.authorization_header())
         .header("content-type", "application/json")
@@ -70,15 +51,10 @@ fn a_callback_in_flight_survives_a_restart_with_state() {
         let state = MockState::load_or_create(&dir)
             .unwrap()
             .with_callbacks(slow);
-        let base = start(state.clone()).await;
+        let base = mock::start(state.clone()).await;
         place_order(&state, &base, "R1", &url).await;
         let id = state.pay("R1", None).unwrap();
-        for _ in 0..200 {
-            if seen.lock().await.len() == 1 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
+        wait_until(|| seen.try_lock().is_ok_and(|s| s.len() == 1)).await;
         assert_eq!(
             seen.lock().await.len(),
             1,
@@ -103,30 +79,18 @@ fn a_callback_in_flight_survives_a_restart_with_state() {
         let state = MockState::load_or_create(&dir)
             .unwrap()
             .with_callbacks(fast);
-        start(state.clone()).await;
-        let mut delivered = None;
-        for _ in 0..200 {
-            delivered = state
-                .deliveries()
-                .into_iter()
-                .find(|d| d.id == id && d.status == DeliveryStatus::Delivered);
-            if delivered.is_some() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        assert!(
-            delivered.is_some(),
-            "resumed and delivered: {:?}",
-            state.deliveries()
-        );
+        mock::start(state.clone()).await;
+        // Resumed and delivered (it panics with the deliveries otherwise).
+        wait_for_delivery(&state, |d| {
+            d.id == id && d.status == DeliveryStatus::Delivered
+        })
+        .await;
         // The resumed callback is the same notification, and it verifies and decrypts.
         let m = &state.merchant_files().wechatpay;
-        let verifier = ResponseVerifier::new([PlatformKey::certificate(
-            Certificate::load(m.platform_cert_pem.as_bytes()).unwrap(),
-        )
-        .unwrap()]);
-        let handler = NotificationHandler::new(verifier, ApiV3Key::new(&m.api_v3_key).unwrap());
+        let handler = NotificationHandler::new(
+            platform_verifier(&state),
+            ApiV3Key::new(&m.api_v3_key).unwrap(),
+        );
         let seen = seen.lock().await;
         assert_eq!(
             seen.len(),
@@ -148,7 +112,7 @@ fn a_callback_in_flight_survives_a_restart_with_state() {
 #[test]
 fn a_state_dir_written_by_an_older_mock_loads_and_resumes() {
     use base64::Engine as _;
-    let old = include_str!("data/state-written-before-issue-11/mock-state.TEST-ONLY.json");
+    let old = include_str!("../data/state-written-before-issue-11/mock-state.TEST-ONLY.json");
     let fixture: serde_json::Value = serde_json::from_str(old).unwrap();
     let dir = std::env::temp_dir().join(format!("chop-mock-old-state-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -189,17 +153,11 @@ fn a_state_dir_written_by_an_older_mock_loads_and_resumes() {
             old,
             "read, not regenerated"
         );
-        start(state.clone()).await;
-        for _ in 0..200 {
-            if state
-                .deliveries()
-                .iter()
-                .any(|d| d.id == "old-1" && d.status == DeliveryStatus::Delivered)
-            {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
+        mock::start(state.clone()).await;
+        wait_for_delivery(&state, |d| {
+            d.id == "old-1" && d.status == DeliveryStatus::Delivered
+        })
+        .await;
         let seen = seen.lock().await;
         assert_eq!(seen.len(), 1, "{:?}", state.deliveries());
         assert_eq!(seen[0].body(), body);
