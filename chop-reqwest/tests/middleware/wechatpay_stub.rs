@@ -21,20 +21,14 @@ use chop::wechatpay::{
     RequestSigner, ResponseVerifier, SignString, VerifyError, AEAD_AES_256_GCM,
 };
 use chop_reqwest::{core_error, CertificateRefresher, WechatPayMiddleware, WechatPayVerified};
+use reqwest_middleware::ClientWithMiddleware;
+use test_support::keys::{private_key, public_key};
 
 const APIV3: &str = "0123456789abcdef0123456789abcdef";
 const MCHID: &str = "1900009191";
 const SERIAL: &str = "408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB";
 const OLD: &str = test_support::platform::OLD_SERIAL;
 const NEW: &str = test_support::platform::NEW_SERIAL;
-
-fn read(path: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/../vectors/keys/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
 
 struct Stub {
     merchant: RsaPublicKey,
@@ -195,7 +189,7 @@ async fn certificates(
 
 async fn start() -> (String, Arc<Stub>) {
     let stub = Arc::new(Stub {
-        merchant: RsaPublicKey::load(&read("generated/pub-spki.pem")).unwrap(),
+        merchant: public_key("keys/generated/pub-spki.pem"),
         old: &test_support::platform::current().old.key,
         new: &test_support::platform::current().new.key,
         use_new: AtomicBool::new(false),
@@ -215,11 +209,7 @@ async fn start() -> (String, Arc<Stub>) {
 }
 
 fn signer() -> RequestSigner {
-    RequestSigner::merchant(
-        MCHID,
-        SERIAL,
-        RsaPrivateKey::load(&read("generated/key-pkcs8.pem"), None).unwrap(),
-    )
+    RequestSigner::merchant(MCHID, SERIAL, private_key("keys/generated/key-pkcs8.pem"))
 }
 
 /// The old platform certificate, valid now: these tests verify with the wall
@@ -228,10 +218,30 @@ fn old_key() -> PlatformKey {
     PlatformKey::certificate(test_support::platform::current().old.certificate.clone()).unwrap()
 }
 
-fn client(mw: WechatPayMiddleware) -> reqwest_middleware::ClientWithMiddleware {
+fn client(mw: WechatPayMiddleware) -> ClientWithMiddleware {
     reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
         .with(mw)
         .build()
+}
+
+/// A client whose middleware signs with the merchant key and trusts the old
+/// platform certificate.
+fn trusting_old(signer: RequestSigner) -> ClientWithMiddleware {
+    client(WechatPayMiddleware::new(
+        signer,
+        ResponseVerifier::new([old_key()]),
+    ))
+}
+
+/// Places `ORDER` through `c`.
+async fn order_through(
+    c: &ClientWithMiddleware,
+    base: &str,
+) -> reqwest_middleware::Result<reqwest::Response> {
+    c.post(format!("{base}/v3/pay/transactions/native"))
+        .body(ORDER)
+        .send()
+        .await
 }
 
 const ORDER: &str = r#"{"appid":"wxd678efh567hg6787","mchid":"1900009191","description":"chop","out_trade_no":"1217752501201407033233368018","notify_url":"https://example.com/notify","amount":{"total":100,"currency":"CNY"}}"#;
@@ -239,16 +249,8 @@ const ORDER: &str = r#"{"appid":"wxd678efh567hg6787","mchid":"1900009191","descr
 #[tokio::test]
 async fn an_order_is_signed_and_its_response_verified() {
     let (base, _stub) = start().await;
-    let c = client(WechatPayMiddleware::new(
-        signer(),
-        ResponseVerifier::new([old_key()]),
-    ));
-    let r = c
-        .post(format!("{base}/v3/pay/transactions/native"))
-        .body(ORDER)
-        .send()
-        .await
-        .unwrap();
+    let c = trusting_old(signer());
+    let r = order_through(&c, &base).await.unwrap();
     assert_eq!(r.status(), 200);
     let v = r.extensions().get::<WechatPayVerified>().unwrap().clone();
     assert_eq!(v.key_id(), Some(OLD));
@@ -264,16 +266,8 @@ async fn an_order_is_signed_and_its_response_verified() {
 async fn a_tampered_response_is_the_cores_bad_signature() {
     let (base, stub) = start().await;
     stub.tamper.store(true, Ordering::SeqCst);
-    let c = client(WechatPayMiddleware::new(
-        signer(),
-        ResponseVerifier::new([old_key()]),
-    ));
-    let err = c
-        .post(format!("{base}/v3/pay/transactions/native"))
-        .body(ORDER)
-        .send()
-        .await
-        .unwrap_err();
+    let c = trusting_old(signer());
+    let err = order_through(&c, &base).await.unwrap_err();
     match core_error::<VerifyError>(&err) {
         Some(VerifyError::BadSignature {
             serial,
@@ -293,18 +287,10 @@ async fn a_wrong_merchant_key_gets_the_unsigned_401() {
     let wrong = RequestSigner::merchant(
         MCHID,
         SERIAL,
-        RsaPrivateKey::load(&read("wechatpay-platform/platform-pubkey-key.pem"), None).unwrap(),
+        private_key("keys/wechatpay-platform/platform-pubkey-key.pem"),
     );
-    let c = client(WechatPayMiddleware::new(
-        wrong,
-        ResponseVerifier::new([old_key()]),
-    ));
-    let err = c
-        .post(format!("{base}/v3/pay/transactions/native"))
-        .body(ORDER)
-        .send()
-        .await
-        .unwrap_err();
+    let c = trusting_old(wrong);
+    let err = order_through(&c, &base).await.unwrap_err();
     match core_error::<VerifyError>(&err) {
         Some(VerifyError::UnsignedErrorResponse {
             status: 401,
@@ -317,10 +303,7 @@ async fn a_wrong_merchant_key_gets_the_unsigned_401() {
 #[tokio::test]
 async fn a_download_passes_through_unverified() {
     let (base, _stub) = start().await;
-    let c = client(WechatPayMiddleware::new(
-        signer(),
-        ResponseVerifier::new([old_key()]),
-    ));
+    let c = trusting_old(signer());
     let r = c
         .get(format!("{base}/v3/bill?token=T"))
         .with_extension(chop_reqwest::Download)
@@ -406,24 +389,14 @@ async fn a_failed_refresh_keeps_the_last_good_keys() {
         WechatPayMiddleware::new(signer(), ResponseVerifier::with_store(store.clone()))
             .with_refresher(refresher),
     );
-    let r = c
-        .post(format!("{base}/v3/pay/transactions/native"))
-        .body(ORDER)
-        .send()
-        .await
-        .unwrap();
+    let r = order_through(&c, &base).await.unwrap();
     assert_eq!(
         r.extensions().get::<WechatPayVerified>().unwrap().key_id(),
         Some(OLD)
     );
     // A serial nobody has, and the download still failing: the core's UnknownSerial.
     stub.use_new.store(true, Ordering::SeqCst);
-    let err = c
-        .post(format!("{base}/v3/pay/transactions/native"))
-        .body(ORDER)
-        .send()
-        .await
-        .unwrap_err();
+    let err = order_through(&c, &base).await.unwrap_err();
     assert!(
         matches!(
             core_error::<VerifyError>(&err),

@@ -16,21 +16,10 @@ use chop_reqwest::{
     core_error, AlipayMiddleware, CertificateRefresher, MiniProgramMiddleware, WechatPayMiddleware,
     WechatPayVerified,
 };
-
-async fn start() -> (MockState, String) {
-    let state = MockState::generate().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(chop_mock::serve(listener, state.clone()));
-    (state, base)
-}
-
-fn http() -> reqwest::Client {
-    reqwest::Client::builder().no_proxy().build().unwrap()
-}
+use test_support::mock::{client as http_client, start_new};
 
 fn client(mw: impl reqwest_middleware::Middleware) -> reqwest_middleware::ClientWithMiddleware {
-    reqwest_middleware::ClientBuilder::new(http())
+    reqwest_middleware::ClientBuilder::new(http_client())
         .with(mw)
         .build()
 }
@@ -59,7 +48,7 @@ fn wechatpay(
             store.clone(),
         )
         .with_url(format!("{base}/v3/certificates"))
-        .with_client(http()),
+        .with_client(http_client()),
     );
     let mw = WechatPayMiddleware::new(signer, ResponseVerifier::with_store(store.clone()))
         .with_refresher(refresher);
@@ -72,7 +61,7 @@ fn now() -> i64 {
 
 #[tokio::test]
 async fn wechatpay_order_query_and_rotation() {
-    let (state, base) = start().await;
+    let (state, base) = start_new().await;
     let m = state.merchant_files().wechatpay.clone();
     let (c, store) = wechatpay(&state, &base, &m.merchant_key_pem, now());
     let body = format!(
@@ -114,7 +103,7 @@ async fn wechatpay_order_query_and_rotation() {
 
 #[tokio::test]
 async fn a_wrong_key_gets_sign_error_with_the_truncated_sign_message() {
-    let (state, base) = start().await;
+    let (state, base) = start_new().await;
     let m = state.merchant_files().wechatpay.clone();
     let other = MockState::generate().unwrap();
     let t = now();
@@ -151,7 +140,7 @@ async fn a_wrong_key_gets_sign_error_with_the_truncated_sign_message() {
 
 #[tokio::test]
 async fn a_stale_timestamp_is_refused_with_401() {
-    let (state, base) = start().await;
+    let (state, base) = start_new().await;
     let m = state.merchant_files().wechatpay.clone();
     let (c, _) = wechatpay(&state, &base, &m.merchant_key_pem, now() - 3600);
     let err = c
@@ -183,7 +172,7 @@ fn sym(b64: &str) -> SecretBytes {
 
 #[tokio::test]
 async fn miniprogram_sealed_call_and_a_wrong_symmetric_key() {
-    let (state, base) = start().await;
+    let (state, base) = start_new().await;
     let app = state.merchant_files().miniprogram.clone();
     let mut certs = PlatformCertificates::default();
     certs
@@ -235,7 +224,7 @@ async fn miniprogram_sealed_call_and_a_wrong_symmetric_key() {
 #[tokio::test]
 async fn alipay_signed_call_and_a_wrong_app_key() {
     use chop::alipay::{AlipayPublicKey, GatewayError, SignType, VerifyError as AlipayVerifyError};
-    let (state, base) = start().await;
+    let (state, base) = start_new().await;
     let a = state.merchant_files().alipay.clone();
     let alipay = AlipayPublicKey::load(a.alipay_public_key_pem.as_bytes()).unwrap();
     let form = |no: &str| {
