@@ -25,28 +25,27 @@ fn benches(c: &mut Criterion) {
         });
     }
 
-    let notify_key = AlipayPublicKey::load(&read(
-        "keys/alipay/node_alipay-notify-sign-public-key-v2.pem",
-    ))
-    .unwrap();
-    let body = read("alipay/node_servicemarket_notify/body.form");
-    c.bench_function("alipay/verify_notify form body (parse + 2 contents)", |b| {
-        b.iter(|| {
-            let p = Params::from_form(black_box(&body)).unwrap();
-            verify_notify(&p, &notify_key).unwrap()
-        })
-    });
-    let yuque_key = AlipayPublicKey::load(&read(
-        "keys/alipay/node_test_inline_notify_public_key_v1.pem",
-    ))
-    .unwrap();
-    let yuque = read("alipay/node_trade_status_sync/body.form");
-    c.bench_function("alipay/verify_notify form body (parse + 1 content)", |b| {
-        b.iter(|| {
-            let p = Params::from_form(black_box(&yuque)).unwrap();
-            verify_notify(&p, &yuque_key).unwrap()
-        })
-    });
+    for (name, key, body) in [
+        (
+            "alipay/verify_notify form body (parse + 2 contents)",
+            "keys/alipay/node_alipay-notify-sign-public-key-v2.pem",
+            "alipay/node_servicemarket_notify/body.form",
+        ),
+        (
+            "alipay/verify_notify form body (parse + 1 content)",
+            "keys/alipay/node_test_inline_notify_public_key_v1.pem",
+            "alipay/node_trade_status_sync/body.form",
+        ),
+    ] {
+        let key = AlipayPublicKey::load(&read(key)).unwrap();
+        let body = read(body);
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                let p = Params::from_form(black_box(&body)).unwrap();
+                verify_notify(&p, &key).unwrap()
+            })
+        });
+    }
 
     let resp_key = AlipayPublicKey::load(&read("keys/alipay/node_alipay-public-key.pem")).unwrap();
     let raw = read("alipay/node_open_file_upload/response.json");

@@ -211,52 +211,33 @@ fn phone_number_steps() {
     let aes = text(&format!("{dir}/key.b64"));
     let ct = text(&format!("{dir}/ciphertext.b64"));
     let sign = text(&format!("{dir}/sign.b64"));
-    let j = json(
-        &mut alipay(&[
+    let phone = |aes: &str, public_key: &str| {
+        alipay(&[
             "phone",
             "--aes-key",
-            &aes,
+            aes,
             "--public-key",
-            &arg("keys/generated/pub-spki.pem"),
+            public_key,
             "--response",
             &ct,
             "--sign",
             &sign,
             "--json",
-        ]),
-        0,
-    );
+        ])
+    };
+    let j = json(&mut phone(&aes, &arg("keys/generated/pub-spki.pem")), 0);
     assert_eq!(j["mobile"], "13800000000");
     assert_eq!(j["sign_content"], format!("\"{ct}\""));
     let j = json(
-        &mut alipay(&[
-            "phone",
-            "--aes-key",
-            &aes,
-            "--public-key",
-            &arg("keys/alipay/node_app-public-key.pem"),
-            "--response",
-            &ct,
-            "--sign",
-            &sign,
-            "--json",
-        ]),
+        &mut phone(&aes, &arg("keys/alipay/node_app-public-key.pem")),
         1,
     );
     assert_eq!(j["step"], "verify");
     let j = json(
-        &mut alipay(&[
-            "phone",
-            "--aes-key",
+        &mut phone(
             "aa4BtZ4tspm2wnXLb1ThQA==",
-            "--public-key",
             &arg("keys/generated/pub-spki.pem"),
-            "--response",
-            &ct,
-            "--sign",
-            &sign,
-            "--json",
-        ]),
+        ),
         1,
     );
     assert_eq!(j["step"], "decrypt");
@@ -396,29 +377,21 @@ fn v3_sign_reproduces_the_vector_and_v3_verify_checks_a_response() {
 fn verify_notify_with_a_pinned_sign_type() {
     let body = at("alipay/own_notify_form/body.form");
     let key = arg("keys/generated/pub-spki.pem");
-    alipay(&[
-        "verify",
-        "notify",
-        "--params",
-        &body,
-        "--public-key",
-        &key,
-        "--sign-type",
-        "RSA2",
-    ])
-    .assert()
-    .success();
-    alipay(&[
-        "verify",
-        "notify",
-        "--params",
-        &body,
-        "--public-key",
-        &key,
-        "--sign-type",
-        "RSA",
-    ])
-    .assert()
-    .code(1)
-    .stdout(predicate::str::contains("expects RSA"));
+    let verify = |sign_type: &str| {
+        alipay(&[
+            "verify",
+            "notify",
+            "--params",
+            &body,
+            "--public-key",
+            &key,
+            "--sign-type",
+            sign_type,
+        ])
+    };
+    verify("RSA2").assert().success();
+    verify("RSA")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("expects RSA"));
 }

@@ -42,13 +42,15 @@ fn seal() -> Command {
     c
 }
 
-fn open(sig: &str) -> Command {
+/// `chop miniprogram open` for the official example's app and platform
+/// certificate, the certificate numbered `cert_sn`.
+fn open_as(appid: &str, cert_sn: &str) -> Command {
     let mut c = chop();
     c.args([
         "miniprogram",
         "open",
         "--appid",
-        "wxba6223c06417af7b",
+        appid,
         "--url",
         URL,
         "--sym-key",
@@ -60,9 +62,14 @@ fn open(sig: &str) -> Command {
         "--cert",
         &arg("keys/miniprogram/api_signature_platform_cert_79ba700ea147819f640941bceb38b1d1.pem"),
     ])
-    .args([
-        "--cert-sn",
-        CERT_SN,
+    .args(["--cert-sn", cert_sn]);
+    c
+}
+
+/// Opens the official response, signed `sig`, at a time inside its window.
+fn open(sig: &str) -> Command {
+    let mut c = open_as("wxba6223c06417af7b", CERT_SN);
+    c.args([
         "--timestamp",
         "1635927956",
         "--serial",
@@ -136,32 +143,9 @@ fn open_stale_exits_1_and_missing_header_exits_2() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("check the server clock"));
-    let mut c = chop();
-    c.args([
-        "miniprogram",
-        "open",
-        "--appid",
-        "wxba6223c06417af7b",
-        "--url",
-        URL,
-        "--sym-key",
-        SYM,
-        "--sym-sn",
-        SYM_SN,
-    ])
-    .args([
-        "--cert",
-        &arg("keys/miniprogram/api_signature_platform_cert_79ba700ea147819f640941bceb38b1d1.pem"),
-    ])
-    .args([
-        "--cert-sn",
-        CERT_SN,
-        "--timestamp",
-        "1635927956",
-        "--serial",
-        CERT_SN,
-    ])
-    .args(["--body", &at(&format!("{CASE}/response_body.json"))]);
+    let mut c = open_as("wxba6223c06417af7b", CERT_SN);
+    c.args(["--timestamp", "1635927956", "--serial", CERT_SN])
+        .args(["--body", &at(&format!("{CASE}/response_body.json"))]);
     c.assert()
         .code(2)
         .stderr(predicate::str::contains("no `Wechatmp-Signature` header"));
@@ -169,26 +153,8 @@ fn open_stale_exits_1_and_missing_header_exits_2() {
 
 #[test]
 fn open_unencrypted_error_is_marked_unverified() {
-    let mut c = chop();
+    let mut c = open_as("wx", CERT_SN);
     c.args([
-        "miniprogram",
-        "open",
-        "--appid",
-        "wx",
-        "--url",
-        URL,
-        "--sym-key",
-        SYM,
-        "--sym-sn",
-        SYM_SN,
-    ])
-    .args([
-        "--cert",
-        &arg("keys/miniprogram/api_signature_platform_cert_79ba700ea147819f640941bceb38b1d1.pem"),
-    ])
-    .args([
-        "--cert-sn",
-        CERT_SN,
         "--json",
         "--body",
         r#"{"errcode":40234,"errmsg":"invalid signature rid: 1"}"#,
@@ -201,33 +167,26 @@ fn open_unencrypted_error_is_marked_unverified() {
 
 #[test]
 fn seal_bad_inputs_exit_2() {
-    seal()
-        .args(["--data", "not json"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("is not JSON"));
-    seal()
-        .args(["--sym-key", "AAAA"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("AES256_GCM needs 32"));
-    seal()
-        .args(["--iv", "AAAA"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("12 bytes"));
-    seal()
-        .args(["--suite", "sm"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--key-sn"));
+    for (args, message) in [
+        (["--data", "not json"], "is not JSON"),
+        (["--sym-key", "AAAA"], "AES256_GCM needs 32"),
+        (["--iv", "AAAA"], "12 bytes"),
+        (["--suite", "sm"], "--key-sn"),
+    ] {
+        seal()
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+    }
 }
 
 #[test]
 fn decrypt_data_official_example() {
     let dir = "miniprogram/open_data_official_getuserinfo";
-    chop()
-        .args([
+    let decrypt_for = |appid: &str| {
+        let mut c = chop();
+        c.args([
             "miniprogram",
             "decrypt-data",
             "--session-key",
@@ -239,8 +198,11 @@ fn decrypt_data_official_example() {
             "--data",
             &at(&format!("{dir}/encrypted_data.b64")),
             "--appid",
-            "wx4f4bc4dec97d474b",
-        ])
+            appid,
+        ]);
+        c
+    };
+    decrypt_for("wx4f4bc4dec97d474b")
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -249,21 +211,7 @@ fn decrypt_data_official_example() {
         .stdout(predicate::str::contains(text(&format!(
             "{dir}/plaintext.txt"
         ))));
-    chop()
-        .args([
-            "miniprogram",
-            "decrypt-data",
-            "--session-key",
-            "tiihtNczf5v6AKRyjwEUhQ==",
-            "--iv",
-            "r7BXXKkLb8qrSNn05n0qiA==",
-        ])
-        .args([
-            "--data",
-            &at(&format!("{dir}/encrypted_data.b64")),
-            "--appid",
-            "wxother",
-        ])
+    decrypt_for("wxother")
         .assert()
         .code(1)
         .stdout(predicate::str::contains("issued to another app"));
@@ -382,22 +330,14 @@ fn msg_decrypt_encrypt_verify_url() {
 #[test]
 fn sm_suite_seal_then_open() {
     let sym = "QkJCQkJCQkJCQkJCQkJCQg=="; // 16 bytes
+    let sm = |verb: &str| {
+        let mut c = chop();
+        c.args(["miniprogram", verb, "--suite", "sm", "--appid", "wxapp"])
+            .args(["--url", URL, "--sym-key", sym, "--sym-sn", "s1"]);
+        c
+    };
     let j = json(
-        chop()
-            .args([
-                "miniprogram",
-                "seal",
-                "--suite",
-                "sm",
-                "--appid",
-                "wxapp",
-                "--url",
-                URL,
-                "--sym-key",
-                sym,
-                "--sym-sn",
-                "s1",
-            ])
+        sm("seal")
             .args([
                 "--key",
                 &arg("keys/upstream/skit_sm2_private_key_pkcs8.pem"),
@@ -412,21 +352,7 @@ fn sm_suite_seal_then_open() {
     assert_eq!(j["suite"], "SM4_GCM + SM2withSM3");
     assert_eq!(j["headers"]["Wechatmp-Serial"], "k1");
     // Opened as a response of a "platform certificate" numbered k1 holding the same key.
-    chop()
-        .args([
-            "miniprogram",
-            "open",
-            "--suite",
-            "sm",
-            "--appid",
-            "wxapp",
-            "--url",
-            URL,
-            "--sym-key",
-            sym,
-            "--sym-sn",
-            "s1",
-        ])
+    sm("open")
         .args([
             "--cert",
             &arg("keys/upstream/skit_sm2_cert.pem"),
@@ -449,46 +375,23 @@ fn sm_suite_seal_then_open() {
 #[test]
 fn open_during_rotation_warns_to_replace_the_certificate() {
     let sig = text(&format!("{CASE}/response_signature.b64"));
-    let mut c = chop();
-    c.args([
-        "miniprogram",
-        "open",
-        "--appid",
-        "wxba6223c06417af7b",
-        "--url",
-        URL,
-        "--sym-key",
-        SYM,
-        "--sym-sn",
-        SYM_SN,
-    ])
-    .args([
-        "--cert",
-        &arg("keys/miniprogram/api_signature_platform_cert_79ba700ea147819f640941bceb38b1d1.pem"),
-    ])
-    .args([
-        "--cert-sn",
-        "2171af9cdf1d7404423852e7e183d852",
-        "--timestamp",
-        "1635927956",
-        "--serial",
-        CERT_SN,
-    ])
-    .args([
-        "--signature",
-        "eA==",
-        "--deprecated-serial",
-        "2171af9cdf1d7404423852e7e183d852",
-        "--deprecated-signature",
-        &sig,
-    ])
-    .args([
-        "--body",
-        &at(&format!("{CASE}/response_body.json")),
-        "--now",
-        "1635927956",
-        "--json",
-    ]);
+    let mut c = open_as("wxba6223c06417af7b", "2171af9cdf1d7404423852e7e183d852");
+    c.args(["--timestamp", "1635927956", "--serial", CERT_SN])
+        .args([
+            "--signature",
+            "eA==",
+            "--deprecated-serial",
+            "2171af9cdf1d7404423852e7e183d852",
+            "--deprecated-signature",
+            &sig,
+        ])
+        .args([
+            "--body",
+            &at(&format!("{CASE}/response_body.json")),
+            "--now",
+            "1635927956",
+            "--json",
+        ]);
     let out = c
         .assert()
         .success()
@@ -553,16 +456,13 @@ fn errcode_and_raw_data() {
 fn msg_decrypt_from_an_xml_body() {
     let dir = "miniprogram/msg_mp_official_sample_spamtest";
     let xml = format!("<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><Encrypt><![CDATA[{}]]></Encrypt></xml>", text(&format!("{dir}/encrypt.b64")));
-    chop()
-        .args([
-            "miniprogram",
-            "msg",
-            "decrypt",
-            "--token",
-            "spamtest",
-            "--aes-key",
-            "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
-        ])
+    let decrypt = || {
+        let mut c = chop();
+        c.args(["miniprogram", "msg", "decrypt", "--token", "spamtest"])
+            .args(["--aes-key", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"]);
+        c
+    };
+    decrypt()
         .args([
             "--receive-id",
             "wx2c2769f8efd9abc2",
@@ -582,16 +482,7 @@ fn msg_decrypt_from_an_xml_body() {
         .stdout(predicate::str::contains(
             "<Content><![CDATA[abcdteT]]></Content>",
         ));
-    chop()
-        .args([
-            "miniprogram",
-            "msg",
-            "decrypt",
-            "--token",
-            "spamtest",
-            "--aes-key",
-            "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
-        ])
+    decrypt()
         .args([
             "--timestamp",
             "1",

@@ -5,28 +5,35 @@ use predicates::prelude::*;
 use test_support::cli::{chop, json};
 use test_support::vectors::{arg, text};
 
-fn seed002(url: &str) -> Command {
+/// `chop wechatpay sign` of `GET url` as `<id_flag> id` (`--mchid` or
+/// `--brand-id`) with certificate `serial` and the key in `key` (under `vectors/`).
+fn sign_get(id_flag: &str, id: &str, serial: &str, key: &str, url: &str) -> Command {
     let mut c = chop();
-    c.args([
-        "wechatpay",
-        "sign",
-        "--mchid",
-        "1900009191",
-        "--serial",
-        "1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C",
-        "--key",
-        &arg("keys/seed002/apiclient_test_key.pem"),
-        "--method",
-        "GET",
-        "--url",
-        url,
-        "--timestamp",
-        "1554208460",
-        "--nonce",
-        "593BEC0C930BF1AFEB40B4A08C8FB242",
-    ]);
+    c.args(["wechatpay", "sign", id_flag, id, "--serial", serial])
+        .args(["--key", &arg(key), "--method", "GET", "--url", url]);
     c
 }
+
+/// seed 002's request at its timestamp and nonce.
+fn seed002(url: &str) -> Command {
+    let mut c = sign_get(
+        "--mchid",
+        "1900009191",
+        "1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C",
+        "keys/seed002/apiclient_test_key.pem",
+        url,
+    );
+    c.args(SEED002_TIME);
+    c
+}
+
+const SEED002_TIME: [&str; 4] = [
+    "--timestamp",
+    "1554208460",
+    "--nonce",
+    "593BEC0C930BF1AFEB40B4A08C8FB242",
+];
+const BRAND_SERIAL: &str = "3493DE0D9BB4EB98A8C65EAA7E8EE887EC24B71A";
 
 #[test]
 fn seed002_human_output() {
@@ -103,21 +110,14 @@ fn body_from_file_is_signed_byte_for_byte() {
 #[test]
 fn random_nonce_and_current_time_by_default() {
     let j = json(
-        chop().args([
-            "wechatpay",
-            "sign",
+        sign_get(
             "--mchid",
             "1900009191",
-            "--serial",
             "ABC",
-            "--key",
-            &arg("keys/seed002/apiclient_test_key.pem"),
-            "--method",
-            "GET",
-            "--url",
+            "keys/seed002/apiclient_test_key.pem",
             "/v3/certificates",
-            "--json",
-        ]),
+        )
+        .arg("--json"),
         0,
     );
     let nonce = j["nonce"].as_str().unwrap();
@@ -131,16 +131,15 @@ fn random_nonce_and_current_time_by_default() {
 #[test]
 fn brand_request_uses_the_brand_header() {
     let prefix = text("wechatpay/seed004_brand_path_param/authorization_prefix.txt");
-    chop()
-        .args([
-            "wechatpay", "sign", "--brand-id", "100XX",
-            "--serial", "3493DE0D9BB4EB98A8C65EAA7E8EE887EC24B71A",
-            "--key", &arg("keys/generated/key-pkcs8.pem"),
-            "--method", "GET",
-            "--url", "https://api.mch.weixin.qq.com/brand/marketing/product-coupon/product-coupons/200000001",
-            "--timestamp", "1554208460", "--nonce", "593BEC0C930BF1AFEB40B4A08C8FB242",
-        ])
-        .assert()
+    sign_get(
+        "--brand-id",
+        "100XX",
+        BRAND_SERIAL,
+        "keys/generated/key-pkcs8.pem",
+        "https://api.mch.weixin.qq.com/brand/marketing/product-coupon/product-coupons/200000001",
+    )
+    .args(SEED002_TIME)
+    .assert()
         .success()
         .stdout(predicate::str::contains(prefix))
         .stdout(predicate::str::contains(
@@ -150,48 +149,31 @@ fn brand_request_uses_the_brand_header() {
 
 #[test]
 fn seed004_key_never_signs() {
-    chop()
-        .args([
-            "wechatpay",
-            "sign",
-            "--brand-id",
-            "100XX",
-            "--serial",
-            "3493DE0D9BB4EB98A8C65EAA7E8EE887EC24B71A",
-            "--key",
-            &arg("keys/seed004/apiclient_test_key_corrupted.pem"),
-            "--method",
-            "GET",
-            "--url",
-            "/brand/marketing/product-coupon/product-coupons/200000001",
-        ])
-        .assert()
-        .code(2)
-        .stdout(predicate::str::is_empty())
-        .stderr(predicate::str::contains("d and qInv are wrong"))
-        .stderr(predicate::str::contains("damaged when copied"))
-        .stderr(predicate::str::contains("panicked").not());
+    sign_get(
+        "--brand-id",
+        "100XX",
+        BRAND_SERIAL,
+        "keys/seed004/apiclient_test_key_corrupted.pem",
+        "/brand/marketing/product-coupon/product-coupons/200000001",
+    )
+    .assert()
+    .code(2)
+    .stdout(predicate::str::is_empty())
+    .stderr(predicate::str::contains("d and qInv are wrong"))
+    .stderr(predicate::str::contains("damaged when copied"))
+    .stderr(predicate::str::contains("panicked").not());
 }
 
 #[test]
 fn p12_key_with_merchant_id_password() {
-    let mut c = chop();
-    c.args([
-        "wechatpay",
-        "sign",
+    let mut c = sign_get(
         "--mchid",
         "1900009191",
-        "--serial",
         "408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB",
-        "--key",
-        &arg("keys/generated/legacy-rc2-3des.p12"),
-        "--key-password",
-        "1900009191",
-        "--method",
-        "GET",
-        "--url",
+        "keys/generated/legacy-rc2-3des.p12",
         "/v3/certificates",
-    ]);
+    );
+    c.args(["--key-password", "1900009191"]);
     c.assert().success().stdout(predicate::str::contains(
         "WECHATPAY2-SHA256-RSA2048 mchid=\"1900009191\"",
     ));
@@ -231,21 +213,7 @@ fn bad_inputs_exit_2_with_distinct_errors() {
         ("keys/does-not-exist.pem", None, "cannot read"),
     ];
     for (file, password, message) in cases {
-        let mut c = chop();
-        c.args([
-            "wechatpay",
-            "sign",
-            "--mchid",
-            "1",
-            "--serial",
-            "S",
-            "--key",
-            &arg(file),
-            "--method",
-            "GET",
-            "--url",
-            "/v3/certificates",
-        ]);
+        let mut c = sign_get("--mchid", "1", "S", file, "/v3/certificates");
         if let Some(p) = password {
             c.args(["--key-password", p]);
         }

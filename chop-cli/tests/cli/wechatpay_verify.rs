@@ -3,11 +3,10 @@
 use assert_cmd::Command;
 use predicates::prelude::*;
 use test_support::cli::{chop, json};
-use test_support::vectors::{self, arg, at};
+use test_support::vectors::{arg, at, text};
 
 fn header(case: &str, name: &str) -> String {
-    std::fs::read_to_string(vectors::path(&format!("wechatpay/{case}/headers.txt")))
-        .unwrap()
+    text(&format!("wechatpay/{case}/headers.txt"))
         .lines()
         .find_map(|l| l.strip_prefix(&format!("{name}: ")).map(str::to_string))
         .unwrap()
@@ -17,7 +16,8 @@ const OLD: &str = "keys/wechatpay-platform/platform-old-cert.pem";
 const NEW: &str = "keys/wechatpay-platform/platform-new-cert.pem";
 const NOW: &str = "1795420800";
 
-fn verify(case: &str) -> Command {
+/// `chop wechatpay verify` with the case's headers as flags and its body.
+fn verify_flags(case: &str) -> Command {
     let mut c = chop();
     c.args(["wechatpay", "verify"]);
     for (flag, name) in [
@@ -29,16 +29,28 @@ fn verify(case: &str) -> Command {
         c.args([flag, &header(case, name)]);
     }
     c.args(["--body", &at(&format!("wechatpay/{case}/body.txt"))]);
+    c
+}
+
+/// [`verify_flags`] with both test platform certificates, at a time they are valid.
+fn verify(case: &str) -> Command {
+    let mut c = verify_flags(case);
     c.args(["--cert", &arg(OLD), "--cert", &arg(NEW), "--now", NOW]);
+    c
+}
+
+/// `chop wechatpay <verb>` with the `headers.txt` and `body.txt` of the case in `dir`.
+fn with_files(verb: &str, dir: &str) -> Command {
+    let mut c = chop();
+    c.args(["wechatpay", verb])
+        .args(["--headers", &at(&format!("{dir}/headers.txt"))])
+        .args(["--body", &at(&format!("{dir}/body.txt"))]);
     c
 }
 
 #[test]
 fn verify_ok_shows_the_sign_string_and_exits_0() {
-    let message = std::fs::read_to_string(vectors::path(
-        "wechatpay/verify/rotation_old_cert/message.txt",
-    ))
-    .unwrap();
+    let message = text("wechatpay/verify/rotation_old_cert/message.txt");
     verify("verify/rotation_old_cert")
         .assert()
         .success()
@@ -58,10 +70,7 @@ fn verify_json_is_one_object() {
     assert_eq!(j["verified_by"], "0A2B3C4D5E6F708192A3B4C5D6E7F80910213243");
     assert_eq!(
         j["sign_string"],
-        std::fs::read_to_string(vectors::path(
-            "wechatpay/verify/rotation_new_cert_no_leading_zero/message.txt"
-        ))
-        .unwrap()
+        text("wechatpay/verify/rotation_new_cert_no_leading_zero/message.txt")
     );
 }
 
@@ -72,8 +81,7 @@ fn tampered_body_exits_1_with_the_sign_string_and_hint() {
     assert!(j["error"].as_str().unwrap().contains("re-serializes JSON"));
     assert_eq!(
         j["sign_string"],
-        std::fs::read_to_string(vectors::path("wechatpay/verify/tampered_body/message.txt"))
-            .unwrap()
+        text("wechatpay/verify/tampered_body/message.txt")
     );
 }
 
@@ -97,18 +105,7 @@ fn probe_stale_and_unknown_serial_exit_1_with_reasons() {
 
 #[test]
 fn public_key_mode() {
-    let case = "verify/pubkey_migration";
-    let mut c = chop();
-    c.args(["wechatpay", "verify"]);
-    for (flag, name) in [
-        ("--timestamp", "Wechatpay-Timestamp"),
-        ("--nonce", "Wechatpay-Nonce"),
-        ("--signature", "Wechatpay-Signature"),
-        ("--serial", "Wechatpay-Serial"),
-    ] {
-        c.args([flag, &header(case, name)]);
-    }
-    c.args(["--body", &at(&format!("wechatpay/{case}/body.txt"))]);
+    let mut c = verify_flags("verify/pubkey_migration");
     c.args([
         "--public-key",
         &arg("keys/wechatpay-platform/platform-pubkey-pub.pem"),
@@ -124,51 +121,33 @@ fn public_key_mode() {
 
 #[test]
 fn no_key_is_bad_usage() {
+    let headers = [
+        "wechatpay",
+        "verify",
+        "--timestamp",
+        "1",
+        "--nonce",
+        "n",
+        "--signature",
+        "s",
+        "--serial",
+        "S",
+    ];
     chop()
-        .args([
-            "wechatpay",
-            "verify",
-            "--timestamp",
-            "1",
-            "--nonce",
-            "n",
-            "--signature",
-            "s",
-            "--serial",
-            "S",
-        ])
+        .args(headers)
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--public-key-id"));
     chop()
-        .args([
-            "wechatpay",
-            "verify",
-            "--timestamp",
-            "1",
-            "--nonce",
-            "n",
-            "--signature",
-            "s",
-            "--serial",
-            "S",
-            "--public-key",
-            "x",
-        ])
+        .args(headers)
+        .args(["--public-key", "x"])
         .assert()
         .code(2);
 }
 
 fn notify(case: &str, key: &str) -> Command {
-    let dir = format!("wechatpay/notify/{case}");
-    let mut c = chop();
+    let mut c = with_files("notify", &format!("wechatpay/notify/{case}"));
     c.args([
-        "wechatpay",
-        "notify",
-        "--headers",
-        &at(&format!("{dir}/headers.txt")),
-        "--body",
-        &at(&format!("{dir}/body.txt")),
         "--apiv3-key",
         key,
         "--cert",
@@ -185,10 +164,7 @@ fn notify(case: &str, key: &str) -> Command {
 
 #[test]
 fn notify_prints_the_decrypted_resource() {
-    let plain = std::fs::read_to_string(vectors::path(
-        "wechatpay/notify/chop_refund_success/plaintext.txt",
-    ))
-    .unwrap();
+    let plain = text("wechatpay/notify/chop_refund_success/plaintext.txt");
     let j = json(
         notify("chop_refund_success", "chopTestApiV3Key0123456789abcdef").arg("--json"),
         0,
@@ -218,15 +194,8 @@ fn notify_with_the_wrong_key_or_a_short_key_is_bad_input() {
 
 #[test]
 fn upstream_go_callback_with_its_16_byte_test_key() {
-    let dir = "wechatpay/notify/go_notify_payscore";
-    chop()
+    with_files("notify", "wechatpay/notify/go_notify_payscore")
         .args([
-            "wechatpay",
-            "notify",
-            "--headers",
-            &at(&format!("{dir}/headers.txt")),
-            "--body",
-            &at(&format!("{dir}/body.txt")),
             "--apiv3-key",
             "testMchAPIv3Key0",
             "--danger-accept-16-byte-test-key",
@@ -243,20 +212,8 @@ fn upstream_go_callback_with_its_16_byte_test_key() {
 
 #[test]
 fn verify_from_a_headers_file() {
-    let case = "wechatpay/verify/lowercase_header_names";
-    chop()
-        .args([
-            "wechatpay",
-            "verify",
-            "--headers",
-            &at(&format!("{case}/headers.txt")),
-            "--body",
-            &at(&format!("{case}/body.txt")),
-            "--cert",
-            &arg(NEW),
-            "--now",
-            NOW,
-        ])
+    with_files("verify", "wechatpay/verify/lowercase_header_names")
+        .args(["--cert", &arg(NEW), "--now", NOW])
         .assert()
         .success();
     // A missing header is named.
@@ -276,17 +233,10 @@ fn verify_from_a_headers_file() {
 
 #[test]
 fn unsigned_error_response_is_said_clearly() {
-    let case = "wechatpay/verify/unsigned_sign_error";
     let j = json(
-        chop().args([
-            "wechatpay",
-            "verify",
+        with_files("verify", "wechatpay/verify/unsigned_sign_error").args([
             "--status",
             "401",
-            "--headers",
-            &at(&format!("{case}/headers.txt")),
-            "--body",
-            &at(&format!("{case}/body.txt")),
             "--cert",
             &arg(NEW),
             "--json",

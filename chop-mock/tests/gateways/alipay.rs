@@ -2,7 +2,7 @@
 
 use chop::alipay::{
     decrypt_content, encrypt_content, sign_params, verify_notify_expecting, verify_response,
-    AesKey, AlipayPublicKey, Params, SignType, VerifyError,
+    AesKey, AlipayPublicKey, Params, SignType, SignedResponse, Verified, VerifyError,
 };
 use chop::key::RsaPrivateKey;
 use chop_mock::{AlipayApp, DeliveryStatus, MockState};
@@ -47,6 +47,19 @@ async fn call(
     r.text().await.unwrap()
 }
 
+/// [`call`] signed with the app's own key; the answer verified with the
+/// mock's Alipay public key.
+async fn call_verified(
+    base: &str,
+    app: &AlipayApp,
+    method: &str,
+    biz: &str,
+    aes: bool,
+) -> Verified<SignedResponse> {
+    let raw = call(base, app, &app_key(app), method, biz, aes).await;
+    verify_response(raw.as_bytes(), Some(method), None, &alipay_key(app)).unwrap()
+}
+
 fn app_key(app: &AlipayApp) -> RsaPrivateKey {
     RsaPrivateKey::load(app.app_private_key_pem.as_bytes(), None).unwrap()
 }
@@ -59,23 +72,14 @@ fn alipay_key(app: &AlipayApp) -> AlipayPublicKey {
 async fn signed_requests_get_signed_answers_plain_and_encrypted() {
     let (state, base) = mock::start_new().await;
     let app = state.merchant_files().alipay.clone();
-    let key = app_key(&app);
-    let raw = call(
+    let v = call_verified(
         &base,
         &app,
-        &key,
         "alipay.trade.precreate",
         r#"{"out_trade_no":"A1","total_amount":"88.88","subject":"Iphone6 16G"}"#,
         false,
     )
     .await;
-    let v = verify_response(
-        raw.as_bytes(),
-        Some("alipay.trade.precreate"),
-        None,
-        &alipay_key(&app),
-    )
-    .unwrap();
     let content: serde_json::Value = serde_json::from_str(v.value().sign_content.as_str()).unwrap();
     assert_eq!(content["code"], "10000");
     assert!(content["qr_code"]
@@ -84,22 +88,14 @@ async fn signed_requests_get_signed_answers_plain_and_encrypted() {
         .starts_with("https://qr.alipay.com/"));
 
     // Encrypted: the answer's value is a quoted ciphertext, signed with its quotes.
-    let raw = call(
+    let v = call_verified(
         &base,
         &app,
-        &key,
         "alipay.trade.query",
         r#"{"out_trade_no":"A1"}"#,
         true,
     )
     .await;
-    let v = verify_response(
-        raw.as_bytes(),
-        Some("alipay.trade.query"),
-        None,
-        &alipay_key(&app),
-    )
-    .unwrap();
     assert!(v.value().encrypted);
     let quoted = v.value().sign_content.as_str();
     let plain = decrypt_content(
@@ -112,22 +108,14 @@ async fn signed_requests_get_signed_answers_plain_and_encrypted() {
     assert_eq!(content["total_amount"], "88.88");
 
     // Unknown trade: a signed business error.
-    let raw = call(
+    let v = call_verified(
         &base,
         &app,
-        &key,
         "alipay.trade.query",
         r#"{"out_trade_no":"NOPE"}"#,
         false,
     )
     .await;
-    let v = verify_response(
-        raw.as_bytes(),
-        Some("alipay.trade.query"),
-        None,
-        &alipay_key(&app),
-    )
-    .unwrap();
     assert!(v
         .value()
         .sign_content

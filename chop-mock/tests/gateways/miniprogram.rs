@@ -20,11 +20,21 @@ fn sym(app: &MiniProgramApp) -> SecretBytes {
 }
 
 fn sealer(app: &MiniProgramApp) -> RequestSealer {
+    sealer_with(app, sym(app), &app.sym_sn, &app.app_key_pem)
+}
+
+/// A sealer for `app`'s id with this symmetric key, key number and private key.
+fn sealer_with(
+    app: &MiniProgramApp,
+    sym: SecretBytes,
+    sym_sn: &str,
+    key_pem: &str,
+) -> RequestSealer {
     RequestSealer::new(
         app.appid.clone(),
-        sym(app),
-        app.sym_sn.clone(),
-        RsaPrivateKey::load(app.app_key_pem.as_bytes(), None).unwrap(),
+        sym,
+        sym_sn,
+        RsaPrivateKey::load(key_pem.as_bytes(), None).unwrap(),
     )
 }
 
@@ -195,34 +205,19 @@ async fn each_fault_gets_its_api_security_code() {
         .merchant_files()
         .miniprogram
         .clone();
-    let wrong_key = RequestSealer::new(
-        app.appid.clone(),
-        sym(&app),
-        app.sym_sn.clone(),
-        RsaPrivateKey::load(other.app_key_pem.as_bytes(), None).unwrap(),
-    );
+    let wrong_key = sealer_with(&app, sym(&app), &app.sym_sn, &other.app_key_pem);
     assert_eq!(
         errcode(&url, &wrong_key, &app, |_| {}).await,
         code(Code::InvalidSignature)
     );
 
     // Encrypted with another symmetric key, or another key number in the AAD.
-    let wrong_sym = RequestSealer::new(
-        app.appid.clone(),
-        sym(&other),
-        app.sym_sn.clone(),
-        RsaPrivateKey::load(app.app_key_pem.as_bytes(), None).unwrap(),
-    );
+    let wrong_sym = sealer_with(&app, sym(&other), &app.sym_sn, &app.app_key_pem);
     assert_eq!(
         errcode(&url, &wrong_sym, &app, |_| {}).await,
         code(Code::InvalidEncrypt)
     );
-    let wrong_sn = RequestSealer::new(
-        app.appid.clone(),
-        sym(&app),
-        "0123",
-        RsaPrivateKey::load(app.app_key_pem.as_bytes(), None).unwrap(),
-    );
+    let wrong_sn = sealer_with(&app, sym(&app), "0123", &app.app_key_pem);
     assert_eq!(
         errcode(&url, &wrong_sn, &app, |_| {}).await,
         code(Code::InvalidEncrypt)

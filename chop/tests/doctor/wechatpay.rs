@@ -5,12 +5,13 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chop::diagnose::{
     check_callback, check_request_signature, compare_sign_strings, explain_error, CallbackCheck,
-    RawRequest, Severity,
+    Finding, RawRequest, Severity,
 };
 use chop::key::{Certificate, RsaPrivateKey, RsaPublicKey};
 use chop::signer::{SignatureScheme, Signer};
 use chop::wechatpay::{ErrorBody, PlatformKey, SignString};
 use test_support::vectors::read;
+use test_support::wechatpay::{platform_key, OLD_SERIAL};
 
 /// The request sign string as the receiver rebuilds it, as bytes.
 fn sign_string(method: &str, url: &str, ts: &str, nonce: &str, body: &[u8]) -> Vec<u8> {
@@ -270,13 +271,6 @@ fn captured_request_bad_input_is_typed() {
 const NOW: i64 = 1_795_420_800;
 const CB_BODY: &str = r#"{"id":"EV-2018022511223320873","create_time":"2015-05-20T13:29:35+08:00","resource_type":"encrypt-resource","event_type":"TRANSACTION.SUCCESS","summary":"支付成功","resource":{"original_type":"transaction","algorithm":"AEAD_AES_256_GCM","ciphertext":"AAAA","associated_data":"transaction","nonce":"fdasflkja484w"}}"#;
 
-fn platform(name: &str) -> PlatformKey {
-    PlatformKey::certificate(
-        Certificate::load(&read(&format!("keys/wechatpay-platform/{name}-cert.pem"))).unwrap(),
-    )
-    .unwrap()
-}
-
 fn signed_headers(key: &str, serial: &str, ts: i64, body: &str) -> String {
     let key = RsaPrivateKey::load(
         &read(&format!("keys/wechatpay-platform/{key}-key.pem")),
@@ -293,46 +287,42 @@ fn signed_headers(key: &str, serial: &str, ts: i64, body: &str) -> String {
     )
 }
 
-const OLD: &str = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
-
-fn callback_codes(headers: &str, body: &str, keys: &[PlatformKey], now: i64) -> Vec<&'static str> {
+/// What `check_callback` finds in a callback received at `NOW` by a
+/// merchant that holds `keys`.
+fn callback_findings(headers: &str, body: &str, keys: &[PlatformKey]) -> Vec<Finding> {
     check_callback(
         headers,
         body.as_bytes(),
         &CallbackCheck {
             keys,
-            now,
+            now: NOW,
             window: 300,
         },
     )
-    .iter()
-    .map(|f| f.code)
-    .collect()
+}
+
+fn callback_codes(headers: &str, body: &str, keys: &[PlatformKey]) -> Vec<&'static str> {
+    callback_findings(headers, body, keys)
+        .iter()
+        .map(|f| f.code)
+        .collect()
 }
 
 #[test]
 fn correct_callback_has_no_finding() {
-    let h = signed_headers("platform-old", OLD, NOW, CB_BODY);
-    assert!(callback_codes(&h, CB_BODY, &[platform("platform-old")], NOW).is_empty());
+    let h = signed_headers("platform-old", OLD_SERIAL, NOW, CB_BODY);
+    assert!(callback_codes(&h, CB_BODY, &[platform_key("old")]).is_empty());
 }
 
 #[test]
 fn callback_headers_stripped_by_a_proxy() {
-    let h = signed_headers("platform-old", OLD, NOW, CB_BODY);
+    let h = signed_headers("platform-old", OLD_SERIAL, NOW, CB_BODY);
     let stripped: String = h
         .lines()
         .filter(|l| !l.starts_with("Wechatpay-Signature") && !l.starts_with("Wechatpay-Serial"))
         .map(|l| format!("{l}\n"))
         .collect();
-    let f = check_callback(
-        &stripped,
-        CB_BODY.as_bytes(),
-        &CallbackCheck {
-            keys: &[platform("platform-old")],
-            now: NOW,
-            window: 300,
-        },
-    );
+    let f = callback_findings(&stripped, CB_BODY, &[platform_key("old")]);
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].code, "CALLBACK_HEADERS_MISSING");
     assert!(f[0]
@@ -342,33 +332,25 @@ fn callback_headers_stripped_by_a_proxy() {
 
 #[test]
 fn callback_unknown_serial_and_public_key_mode() {
-    let h = signed_headers("platform-old", OLD, NOW, CB_BODY);
+    let h = signed_headers("platform-old", OLD_SERIAL, NOW, CB_BODY);
     assert_eq!(
-        callback_codes(&h, CB_BODY, &[platform("platform-new")], NOW),
+        callback_codes(&h, CB_BODY, &[platform_key("new")]),
         ["CALLBACK_UNKNOWN_SERIAL"]
     );
     let id = "PUB_KEY_ID_0119000091912026112300000000";
     let h = signed_headers("platform-pubkey", id, NOW, CB_BODY);
     assert_eq!(
-        callback_codes(&h, CB_BODY, &[platform("platform-old")], NOW),
+        callback_codes(&h, CB_BODY, &[platform_key("old")]),
         ["CALLBACK_PUBLIC_KEY_NEEDED"]
     );
     let pk = RsaPublicKey::load(&read("keys/wechatpay-platform/platform-pubkey-pub.pem")).unwrap();
-    assert!(callback_codes(&h, CB_BODY, &[PlatformKey::public_key(id, pk)], NOW).is_empty());
+    assert!(callback_codes(&h, CB_BODY, &[PlatformKey::public_key(id, pk)]).is_empty());
 }
 
 #[test]
 fn callback_timestamp_outside_window_shows_the_skew() {
-    let h = signed_headers("platform-old", OLD, NOW - 400, CB_BODY);
-    let f = check_callback(
-        &h,
-        CB_BODY.as_bytes(),
-        &CallbackCheck {
-            keys: &[platform("platform-old")],
-            now: NOW,
-            window: 300,
-        },
-    );
+    let h = signed_headers("platform-old", OLD_SERIAL, NOW - 400, CB_BODY);
+    let f = callback_findings(&h, CB_BODY, &[platform_key("old")]);
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].code, "CALLBACK_TIMESTAMP_OUTSIDE_WINDOW");
     assert!(
@@ -381,18 +363,10 @@ fn callback_timestamp_outside_window_shows_the_skew() {
 
 #[test]
 fn callback_body_reserialized_each_way() {
-    let h = signed_headers("platform-old", OLD, NOW, CB_BODY);
-    let keys = [platform("platform-old")];
+    let h = signed_headers("platform-old", OLD_SERIAL, NOW, CB_BODY);
+    let keys = [platform_key("old")];
     let check = |body: &str, what: &str| {
-        let f = check_callback(
-            &h,
-            body.as_bytes(),
-            &CallbackCheck {
-                keys: &keys,
-                now: NOW,
-                window: 300,
-            },
-        );
+        let f = callback_findings(&h, body, &keys);
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].code, "CALLBACK_BODY_RESERIALIZED");
         assert!(f[0].message.contains(what), "{}", f[0].message);
@@ -416,7 +390,7 @@ fn callback_body_reserialized_each_way() {
 
 #[test]
 fn callback_probe_is_a_warning_only() {
-    let h = signed_headers("platform-old", OLD, NOW, CB_BODY);
+    let h = signed_headers("platform-old", OLD_SERIAL, NOW, CB_BODY);
     let probe: String = h
         .lines()
         .map(|l| {
@@ -427,15 +401,7 @@ fn callback_probe_is_a_warning_only() {
             }
         })
         .collect();
-    let f = check_callback(
-        &probe,
-        CB_BODY.as_bytes(),
-        &CallbackCheck {
-            keys: &[platform("platform-old")],
-            now: NOW,
-            window: 300,
-        },
-    );
+    let f = callback_findings(&probe, CB_BODY, &[platform_key("old")]);
     assert_eq!(f.len(), 1);
     assert_eq!(
         (f[0].code, f[0].severity),
@@ -445,15 +411,15 @@ fn callback_probe_is_a_warning_only() {
 
 #[test]
 fn callback_changed_body_is_a_plain_mismatch() {
-    let h = signed_headers("platform-old", OLD, NOW, CB_BODY);
+    let h = signed_headers("platform-old", OLD_SERIAL, NOW, CB_BODY);
     let changed = CB_BODY.replace("AAAA", "AAAB");
     assert_eq!(
-        callback_codes(&h, &changed, &[platform("platform-old")], NOW),
+        callback_codes(&h, &changed, &[platform_key("old")]),
         ["CALLBACK_SIGNATURE_MISMATCH"]
     );
     // Without keys: the signature is not checked, and that is said.
     assert_eq!(
-        callback_codes(&h, CB_BODY, &[], NOW),
+        callback_codes(&h, CB_BODY, &[]),
         ["CALLBACK_SIGNATURE_UNCHECKED"]
     );
 }

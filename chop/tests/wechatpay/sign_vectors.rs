@@ -14,6 +14,23 @@ fn context(case: &str) -> Value {
     Case::new(format!("wechatpay/{case}")).context()
 }
 
+/// A merchant signer with a context's `mchid`, `serial_no` and `private_key_file`.
+fn merchant_signer(ctx: &Value) -> RequestSigner {
+    let key = private_key(ctx["private_key_file"].as_str().unwrap());
+    RequestSigner::merchant(
+        ctx["mchid"].as_str().unwrap(),
+        ctx["serial_no"].as_str().unwrap(),
+        key,
+    )
+}
+
+/// The case's `message.txt` and its decoded `signature.b64`.
+fn signed(case: &str) -> (Vec<u8>, Vec<u8>) {
+    let c = Case::new(format!("wechatpay/{case}"));
+    let sig = STANDARD.decode(c.text("signature.b64")).unwrap();
+    (c.read("message.txt"), sig)
+}
+
 /// The cases this file runs; the guard test below checks that none is missing.
 const CASES: &[&str] = &[
     "seed002_get_certificates",
@@ -36,14 +53,9 @@ fn every_vector_folder_is_run() {
 fn seed002_get_certificates_from_path_and_full_url() {
     let case = "seed002_get_certificates";
     let ctx = context(case);
-    let key = private_key(ctx["private_key_file"].as_str().unwrap());
-    let signer = RequestSigner::merchant(
-        ctx["mchid"].as_str().unwrap(),
-        ctx["serial_no"].as_str().unwrap(),
-        key,
-    )
-    .with_clock(FixedClock(ctx["timestamp"].as_i64().unwrap()))
-    .with_nonces(FixedNonce::new(ctx["nonce"].as_str().unwrap()));
+    let signer = merchant_signer(&ctx)
+        .with_clock(FixedClock(ctx["timestamp"].as_i64().unwrap()))
+        .with_nonces(FixedNonce::new(ctx["nonce"].as_str().unwrap()));
     let message = read(&format!("wechatpay/{case}/message.txt"));
     let signature = text(&format!("wechatpay/{case}/signature.b64"));
     let authorization = text(&format!("wechatpay/{case}/authorization.txt"));
@@ -151,10 +163,7 @@ fn seed004_key_is_refused_naming_d_and_qinv() {
     let chop::key::Item::PrivateKey { public, .. } = &inspection.items[0] else {
         panic!()
     };
-    let documented = STANDARD
-        .decode(text("wechatpay/seed004_brand_path_param/signature.b64"))
-        .unwrap();
-    let message = read("wechatpay/seed004_brand_path_param/message.txt");
+    let (message, documented) = signed("seed004_brand_path_param");
     assert!(public
         .verify(SignatureScheme::RsaPkcs1Sha256, &message, &documented)
         .is_err());
@@ -190,10 +199,7 @@ fn upstream_signing_vectors_reproduce() {
 
 #[test]
 fn go_vector_negative_cases() {
-    let message = read("wechatpay/go_signer_source/message.txt");
-    let sig = STANDARD
-        .decode(text("wechatpay/go_signer_source/signature.b64"))
-        .unwrap();
+    let (message, sig) = signed("go_signer_source");
     let cert = certificate("keys/upstream/go_test_cert_F5765756002FDD77.pem");
     let key = cert.rsa_public_key().unwrap();
     assert!(key
@@ -220,10 +226,7 @@ fn go_vector_negative_cases() {
 
 #[test]
 fn java_signature_fails_against_wechat_pay_public_key() {
-    let message = read("wechatpay/java_rsa_verifier_message/message.txt");
-    let sig = STANDARD
-        .decode(text("wechatpay/java_rsa_verifier_message/signature.b64"))
-        .unwrap();
+    let (message, sig) = signed("java_rsa_verifier_message");
     let wrong = public_key("keys/upstream/java_core_wechat_pay_public_key.pem");
     assert!(wrong
         .verify(SignatureScheme::RsaPkcs1Sha256, &message, &sig)
@@ -233,10 +236,7 @@ fn java_signature_fails_against_wechat_pay_public_key() {
 #[test]
 fn skit_rsa4096_verify_with_every_public_key_form() {
     let ctx = context("skit_rsa4096_verify");
-    let message = read("wechatpay/skit_rsa4096_verify/message.txt");
-    let sig = STANDARD
-        .decode(text("wechatpay/skit_rsa4096_verify/signature.b64"))
-        .unwrap();
+    let (message, sig) = signed("skit_rsa4096_verify");
     for file in ctx["public_key_files"].as_array().unwrap() {
         let bytes = read(file.as_str().unwrap());
         let key = match RsaPublicKey::load(&bytes) {
@@ -260,12 +260,7 @@ fn skit_rsa4096_verify_with_every_public_key_form() {
 fn java_credential_request_from_full_url_with_query() {
     let case = "java_credential_get";
     let ctx = context(case);
-    let key = private_key(ctx["private_key_file"].as_str().unwrap());
-    let signer = RequestSigner::merchant(
-        ctx["mchid"].as_str().unwrap(),
-        ctx["serial_no"].as_str().unwrap(),
-        key,
-    );
+    let signer = merchant_signer(&ctx);
     let signed = signer
         .sign_at(
             "GET",
