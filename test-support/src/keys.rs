@@ -2,7 +2,7 @@
 //! recipe that made it in a README beside it).
 //!
 //! Paths are relative to `vectors/`, as the cases' `context.json` files write
-//! them. For certificates valid *now*, see [`crate::platform`] (feature `mock`).
+//! them. For certificates valid *now*, see `test_support::platform` (feature `mock`).
 
 use chop::key::{Certificate, RsaPrivateKey, RsaPublicKey};
 

@@ -9,13 +9,13 @@
 //! - [`mutate`]: deterministic mutations for the never-panic tests.
 //! - [`tools`]: the interop tools (Python `cryptography`, the Alipay Node SDK,
 //!   `openssl`) and running them.
-//! - feature `mock`: [`mock`], the in-process mock on loopback and a callback
-//!   receiver; [`platform`], the WeChat Pay platform test certificates
+//! - feature `mock`: `mock`, the in-process mock on loopback and a callback
+//!   receiver; `platform`, the WeChat Pay platform test certificates
 //!   re-issued at test time with a validity relative to now, for tests that
 //!   use the wall clock. The fixed-validity files in `vectors/keys/` are
 //!   vectors: a test may use them only with a fixed clock (see
 //!   `vectors/keys/*/README.md`).
-//! - feature `cli`: [`cli`], running the `chop` binary and reading `--json`.
+//! - feature `cli`: `cli`, running the `chop` binary and reading `--json`.
 //!
 //! This crate depends on `chop`, so only integration tests, benches and
 //! doctests may use it; a `#[cfg(test)]` module inside a library would see a

@@ -4,8 +4,6 @@
 
 use std::process::Command;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use chop::key::{Certificate, RsaPrivateKey};
 use chop::wechatpay::{
     decrypt_sensitive, encrypt_sensitive, ApiV3Key, EncryptedResource, PlatformKey,
@@ -120,6 +118,8 @@ print(base64.b64encode(AESGCM(key.encode()).encrypt(nonce.encode(), sys.stdin.bu
 #[cfg(feature = "sm")]
 #[test]
 fn sm2_request_signature_verifies_with_openssl() {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine;
     use chop::key::Sm2PrivateKey;
     use chop::wechatpay::RequestSigner;
     let key = Sm2PrivateKey::load(&read(
