@@ -10,7 +10,6 @@ use axum::Router;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chop::alipay::{sign_params, AlipayPublicKey, Params, SignType};
-use chop::key::RsaPrivateKey;
 use chop::signer::{SignatureScheme, Signer};
 use chop::wechatpay::{
     ApiV3Key, EncryptedResource, MemorySeenIds, NotificationHandler, PlatformKey, ResponseVerifier,
@@ -20,18 +19,12 @@ use chop_axum::{
     AlipayAck, AlipayNotification, AlipayNotifyConfig, WechatPayAck, WechatPayNotification,
 };
 use http_body_util::BodyExt;
+use test_support::keys::private_key;
+use test_support::vectors;
 use tower::ServiceExt;
 
 const APIV3: &str = "0123456789abcdef0123456789abcdef";
 const OLD: &str = test_support::platform::OLD_SERIAL;
-
-fn read(path: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/../vectors/keys/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
 
 #[derive(Clone, FromRef)]
 struct AppState {
@@ -57,7 +50,7 @@ fn app() -> Router {
     let handler = NotificationHandler::new(verifier, ApiV3Key::new(APIV3).unwrap())
         .with_seen_ids(Arc::new(MemorySeenIds::new(3600)));
     let alipay = AlipayNotifyConfig::new(
-        AlipayPublicKey::load(&read("generated/pub-spki.pem")).unwrap(),
+        AlipayPublicKey::load(&vectors::key("generated/pub-spki.pem")).unwrap(),
         SignType::Rsa2,
     )
     .with_app_id("2021000122671080");
@@ -186,26 +179,14 @@ fn alipay_notify(app_id: &str, tamper: bool) -> Request<Body> {
         ("version", "1.0"),
     ])
     .unwrap();
-    let key = RsaPrivateKey::load(&read("generated/key-pkcs8.b64"), None).unwrap();
+    let key = private_key("keys/generated/key-pkcs8.b64");
     let signed = sign_params(&params, SignType::Rsa2, &key).unwrap();
     params.set("sign_type", "RSA2");
     params.set("sign", signed.sign);
     if tamper {
         params.set("total_amount", "0.01");
     }
-    let mut form = String::new();
-    for (k, v) in params.iter() {
-        if !form.is_empty() {
-            form.push('&');
-        }
-        form.push_str(&format!(
-            "{k}={}",
-            v.replace('+', "%2B")
-                .replace('/', "%2F")
-                .replace('=', "%3D")
-                .replace(' ', "+")
-        ));
-    }
+    let form = test_support::form::encode(params.iter());
     Request::post("/alipay")
         .header(
             "Content-Type",

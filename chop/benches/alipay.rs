@@ -4,13 +4,9 @@
 use std::hint::black_box;
 
 use chop::alipay::*;
-use chop::key::Sm2PrivateKey;
 use chop::key::{Certificate, RsaPrivateKey};
 use criterion::{criterion_group, criterion_main, Criterion};
-
-fn read(rel: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/../vectors/{rel}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-}
+use test_support::vectors::read;
 
 fn benches(c: &mut Criterion) {
     let key = RsaPrivateKey::load(&read("keys/alipay/node_app-private-key.pem"), None).unwrap();
@@ -18,35 +14,38 @@ fn benches(c: &mut Criterion) {
     c.bench_function("alipay/sign_params RSA2 (2048)", |b| {
         b.iter(|| sign_params(black_box(&params), SignType::Rsa2, &key).unwrap())
     });
-    let sm2 = Sm2PrivateKey::load(&read("keys/alipay/generated/sm2-app-key.pem")).unwrap();
-    let mut sm2_params = params.clone();
-    sm2_params.set("sign_type", "SM2");
-    c.bench_function("alipay/sign_params SM2", |b| {
-        b.iter(|| sign_params(black_box(&sm2_params), SignType::Sm2, &sm2).unwrap())
-    });
+    #[cfg(feature = "sm")]
+    {
+        let sm2 =
+            chop::key::Sm2PrivateKey::load(&read("keys/alipay/generated/sm2-app-key.pem")).unwrap();
+        let mut sm2_params = params.clone();
+        sm2_params.set("sign_type", "SM2");
+        c.bench_function("alipay/sign_params SM2", |b| {
+            b.iter(|| sign_params(black_box(&sm2_params), SignType::Sm2, &sm2).unwrap())
+        });
+    }
 
-    let notify_key = AlipayPublicKey::load(&read(
-        "keys/alipay/node_alipay-notify-sign-public-key-v2.pem",
-    ))
-    .unwrap();
-    let body = read("alipay/node_servicemarket_notify/body.form");
-    c.bench_function("alipay/verify_notify form body (parse + 2 contents)", |b| {
-        b.iter(|| {
-            let p = Params::from_form(black_box(&body)).unwrap();
-            verify_notify(&p, &notify_key).unwrap()
-        })
-    });
-    let yuque_key = AlipayPublicKey::load(&read(
-        "keys/alipay/node_test_inline_notify_public_key_v1.pem",
-    ))
-    .unwrap();
-    let yuque = read("alipay/node_trade_status_sync/body.form");
-    c.bench_function("alipay/verify_notify form body (parse + 1 content)", |b| {
-        b.iter(|| {
-            let p = Params::from_form(black_box(&yuque)).unwrap();
-            verify_notify(&p, &yuque_key).unwrap()
-        })
-    });
+    for (name, key, body) in [
+        (
+            "alipay/verify_notify form body (parse + 2 contents)",
+            "keys/alipay/node_alipay-notify-sign-public-key-v2.pem",
+            "alipay/node_servicemarket_notify/body.form",
+        ),
+        (
+            "alipay/verify_notify form body (parse + 1 content)",
+            "keys/alipay/node_test_inline_notify_public_key_v1.pem",
+            "alipay/node_trade_status_sync/body.form",
+        ),
+    ] {
+        let key = AlipayPublicKey::load(&read(key)).unwrap();
+        let body = read(body);
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                let p = Params::from_form(black_box(&body)).unwrap();
+                verify_notify(&p, &key).unwrap()
+            })
+        });
+    }
 
     let resp_key = AlipayPublicKey::load(&read("keys/alipay/node_alipay-public-key.pem")).unwrap();
     let raw = read("alipay/node_open_file_upload/response.json");

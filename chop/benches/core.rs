@@ -10,14 +10,7 @@ use chop::key::RsaPrivateKey;
 use chop::secret::SecretString;
 use chop::signer::{SignatureScheme, Signer};
 use chop::wechatpay::{RequestSigner, SignString};
-
-fn read(rel: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/../vectors/keys/{rel}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .expect("vector key")
-}
+use test_support::vectors;
 
 fn key_loading(c: &mut Criterion) {
     let mut g = c.benchmark_group("key_load");
@@ -27,7 +20,7 @@ fn key_loading(c: &mut Criterion) {
         ("pkcs8_base64", "generated/key-pkcs8.b64", None),
         ("p12_modern", "generated/modern.p12", Some("1900009191")),
     ] {
-        let bytes = read(file);
+        let bytes = vectors::key(file);
         let pw = pw.map(SecretString::new);
         g.bench_function(name, |b| {
             b.iter(|| RsaPrivateKey::load(black_box(&bytes), pw.as_ref()).expect("loads"))
@@ -53,7 +46,8 @@ fn sign_string(c: &mut Criterion) {
 }
 
 fn signing(c: &mut Criterion) {
-    let key = RsaPrivateKey::load(&read("seed002/apiclient_test_key.pem"), None).expect("loads");
+    let key =
+        RsaPrivateKey::load(&vectors::key("seed002/apiclient_test_key.pem"), None).expect("loads");
     let public = key.public_key().clone();
     let message = b"GET\n/v3/certificates\n1554208460\n593BEC0C930BF1AFEB40B4A08C8FB242\n\n";
     let sig = key

@@ -18,9 +18,7 @@ use chop::wechatpay::{
     PlatformKey, ResponseVerifier, SignString, SignatureHeaders, AEAD_AES_256_GCM,
 };
 
-fn read(rel: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/../vectors/{rel}", env!("CARGO_MANIFEST_DIR"))).expect("vector")
-}
+use test_support::vectors::read;
 
 const NOW: i64 = 1_795_420_800;
 const SERIAL: &str = "0A2B3C4D5E6F708192A3B4C5D6E7F80910213243";

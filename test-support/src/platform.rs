@@ -11,12 +11,9 @@ use std::time::{Duration, SystemTime};
 
 use chop::key::{Certificate, RsaPrivateKey};
 
-use crate::vectors;
+use crate::keys;
 
-/// The serial of `platform-old-cert.pem`.
-pub const OLD_SERIAL: &str = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
-/// The serial of `platform-new-cert.pem` (it starts with a zero nibble).
-pub const NEW_SERIAL: &str = "0A2B3C4D5E6F708192A3B4C5D6E7F80910213243";
+pub use crate::wechatpay::{NEW_SERIAL, OLD_SERIAL};
 
 const DAY: Duration = Duration::from_secs(86_400);
 
@@ -56,13 +53,8 @@ pub fn current() -> &'static Rotation {
     static ROTATION: OnceLock<Rotation> = OnceLock::new();
     ROTATION.get_or_init(|| {
         let now = SystemTime::now();
-        let fixed_root = Certificate::load(&vectors::key("wechatpay-platform/test-root-ca.pem"))
-            .expect("test root CA");
-        let root_key = RsaPrivateKey::load(
-            &vectors::key("wechatpay-platform/test-root-ca-key.pem"),
-            None,
-        )
-        .expect("test root CA key");
+        let fixed_root = keys::certificate("keys/wechatpay-platform/test-root-ca.pem");
+        let root_key = keys::private_key("keys/wechatpay-platform/test-root-ca-key.pem");
         // The root too has a fixed validity: re-issue it (self-signed) around now.
         let (_, root) = chop_mock::keys::reissue(
             &fixed_root,
@@ -73,18 +65,13 @@ pub fn current() -> &'static Rotation {
         )
         .expect("re-issue the test root CA");
         let make = |name: &str, not_before: SystemTime, not_after: SystemTime| {
-            let fixed = Certificate::load(&vectors::key(&format!(
-                "wechatpay-platform/platform-{name}-cert.pem"
-            )))
-            .expect("platform certificate vector");
+            let fixed =
+                keys::certificate(&format!("keys/wechatpay-platform/platform-{name}-cert.pem"));
             let (pem, certificate) =
                 chop_mock::keys::reissue(&fixed, &root, &root_key, not_before, not_after)
                     .expect("re-issue a platform certificate");
-            let key = RsaPrivateKey::load(
-                &vectors::key(&format!("wechatpay-platform/platform-{name}-key.pem")),
-                None,
-            )
-            .expect("platform key");
+            let key =
+                keys::private_key(&format!("keys/wechatpay-platform/platform-{name}-key.pem"));
             Current {
                 pem,
                 certificate,

@@ -17,7 +17,6 @@ use sm2::elliptic_curve::rand_core::{TryCryptoRng, TryRng};
 use sm2::{PublicKey, SecretKey};
 
 use crate::clock::RandomError;
-use crate::signer::SignError;
 
 /// The default SM2 user ID (GM/T 0009-2012), used by WeChat Pay and Alipay.
 pub const DEFAULT_SM2_USER_ID: &[u8] = b"1234567812345678";
@@ -50,6 +49,9 @@ pub enum SmError {
     /// Encryption failed.
     #[error("SM2 encryption failed")]
     Encryption,
+    /// Signing failed (the library refused the key or the signature).
+    #[error("SM2 signing failed")]
+    Signing,
     /// No randomness.
     #[error(transparent)]
     Random(#[from] RandomError),
@@ -61,17 +63,11 @@ pub(crate) fn sign(
     user_id: &[u8],
     msg: &[u8],
     encoding: Sm2Encoding,
-) -> Result<Vec<u8>, SignError> {
-    let id = std::str::from_utf8(user_id).map_err(|_| SignError::Backend {
-        reason: "the SM2 user ID must be UTF-8 text".into(),
-    })?;
-    let key = sm2::dsa::SigningKey::new(id, secret).map_err(|_| SignError::Backend {
-        reason: "cannot make an SM2 signing key".into(),
-    })?;
+) -> Result<Vec<u8>, SmError> {
+    let id = std::str::from_utf8(user_id).map_err(|_| SmError::UserId)?;
+    let key = sm2::dsa::SigningKey::new(id, secret).map_err(|_| SmError::Signing)?;
     let sig: sm2::dsa::Signature =
-        sm2::dsa::signature::Signer::try_sign(&key, msg).map_err(|_| SignError::Backend {
-            reason: "SM2 signing failed".into(),
-        })?;
+        sm2::dsa::signature::Signer::try_sign(&key, msg).map_err(|_| SmError::Signing)?;
     Ok(match encoding {
         Sm2Encoding::Der => sig.to_der().to_bytes().to_vec(),
         Sm2Encoding::Raw => sig.to_bytes().to_vec(),

@@ -72,7 +72,9 @@ impl Sm2PrivateKey {
         msg: &[u8],
         encoding: Sm2Encoding,
     ) -> Result<Vec<u8>, SignError> {
-        sm::sign(&self.secret, user_id, msg, encoding)
+        sm::sign(&self.secret, user_id, msg, encoding).map_err(|e| SignError::Backend {
+            reason: e.to_string(),
+        })
     }
 
     /// The public key.

@@ -30,7 +30,7 @@ pub(crate) struct V3SignArgs {
     /// HTTP method as sent (signed in uppercase).
     #[arg(long)]
     method: String,
-    /// URL as sent: https://openapi.alipay.com/v3/… or the path with its query.
+    /// URL as sent: the full https URL (openapi.alipay.com/v3/…) or the path with its query.
     #[arg(long)]
     url: String,
     /// Request body exactly as sent: text or @FILE. Empty by default.

@@ -18,7 +18,7 @@ use crate::output::Output;
 /// `chop wechatpay certs …`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum CertsCmd {
-    /// Decrypt the certificates of a /v3/certificates response and save each as <serial>.pem.
+    /// Decrypt the certificates of a /v3/certificates response and save each as SERIAL.pem.
     Decrypt(DecryptArgs),
 }
 
